@@ -1,0 +1,28 @@
+import { Command } from "commander";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { UsageError } from "../../errors.js";
+import { EXAMPLES_DIR } from "../../paths.js";
+import { outputFor } from "../context.js";
+
+const SAMPLE = "temperature";
+
+export function initCommand(): Command {
+  return new Command("init")
+    .description("create a working sample project (an HTTP producer and a filter) in dir")
+    .argument("[dir]", "folder to create the project in", ".")
+    .option("--json", "print one machine-readable JSON document")
+    .action((dir: string, opts: { json?: boolean }) => {
+      const out = outputFor(opts);
+      const target = resolve(dir);
+      if (existsSync(join(target, "workflow.yaml")) || existsSync(join(target, "tasks"))) {
+        throw new UsageError(`${join(dir, "workflow.yaml")} or tasks/ already exists; init never overwrites a project`);
+      }
+      mkdirSync(target, { recursive: true });
+      cpSync(join(EXAMPLES_DIR, SAMPLE, "workflow.yaml"), join(target, "workflow.yaml"));
+      cpSync(join(EXAMPLES_DIR, SAMPLE, "tasks"), join(target, "tasks"), { recursive: true });
+      if (!existsSync(join(target, ".gitignore"))) writeFileSync(join(target, ".gitignore"), "gen/\n.pelato/\nmetrics.yaml\n");
+      const files = ["workflow.yaml", "tasks/convert.go", "tasks/filter.go", ".gitignore"];
+      out.result({ dir: target, files }, `created a sample project in ${dir}:\n${files.map((f) => `  ${f}`).join("\n")}\nnext: pelatod validate ${dir} && pelatod gen ${dir}`);
+    });
+}

@@ -1,0 +1,44 @@
+import { Command, Option } from "commander";
+import { resolveConfig, type ConfigFlags, type ResolvedConfig } from "../config/index.js";
+import { DEFAULT_PROVIDER_IMAGES, type RenderOptions } from "../render/index.js";
+import { loadProject, type Project } from "../workflow/index.js";
+import { Output } from "./output.js";
+
+export interface CommonOptions extends ConfigFlags {
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** Options every project command takes: output style and the configuration overrides. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .argument("[dir]", "project folder (holding workflow.yaml and tasks/)", ".")
+    .option("--json", "print one machine-readable JSON document")
+    .option("-v, --verbose", "print error causes and stack traces")
+    .addOption(new Option("--registry <host[:port][/ns]>", "OCI registry for component images (REGISTRY_URL)"))
+    .addOption(new Option("--lattice <name>", "wasmCloud lattice name (PELATO_LATTICE)"))
+    .addOption(new Option("--parallel <n>", "builds at once: a number, True or False (PARALLEL_BUILD)"))
+    .addOption(new Option("--nats-host <host>", "NATS server host (NATS_HOST)"))
+    .addOption(new Option("--nats-port <port>", "NATS server port (NATS_PORT)"));
+}
+
+export function outputFor(opts: CommonOptions): Output {
+  return new Output(Boolean(opts.json), Boolean(opts.verbose));
+}
+
+export async function loadProjectAndConfig(dir: string, opts: CommonOptions): Promise<{ project: Project; config: ResolvedConfig }> {
+  const config = resolveConfig(dir, opts);
+  const project = await loadProject(dir);
+  return { project, config };
+}
+
+export function renderOptionsFrom(config: ResolvedConfig): RenderOptions {
+  // Providers follow pelatod's NATS only when the user pointed it somewhere; otherwise they use their host's.
+  const natsConfigured = config.sources.NATS_HOST !== "default" || config.sources.NATS_PORT !== "default";
+  return {
+    registry: config.registry.url,
+    httpPort: config.httpPort,
+    providers: { ...DEFAULT_PROVIDER_IMAGES },
+    ...(natsConfigured ? { clusterUri: `nats://${config.nats.host}:${config.nats.port}` } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+import { createColors } from "picocolors";
+import { formatDiagnostic, InputError, PelatoError } from "../errors.js";
+
+/** How a command talks to the user: human text on a terminal, or one JSON document with --json. */
+export class Output {
+  readonly color;
+  constructor(
+    readonly json: boolean,
+    readonly verbose = false,
+    private readonly stdout: NodeJS.WritableStream = process.stdout,
+    private readonly stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  ) {
+    const tty = Boolean((stdout as { isTTY?: boolean }).isTTY);
+    const enabled = !process.env.NO_COLOR && (tty || Boolean(process.env.FORCE_COLOR));
+    this.color = createColors(enabled);
+  }
+
+  /** Progress and notes: stderr, never in --json mode's stdout. */
+  progress(line: string): void {
+    if (!this.json) this.stderr.write(`${line}\n`);
+  }
+
+  /** The command's result: `value` as JSON, or `text` for people. */
+  result(value: unknown, text: string): void {
+    this.stdout.write(this.json ? `${JSON.stringify({ ok: true, ...(value as object) }, null, 2)}\n` : text.endsWith("\n") || text === "" ? text : `${text}\n`);
+  }
+
+  /** The one place an error becomes what the user reads. */
+  failure(err: unknown): number {
+    const known = err instanceof PelatoError;
+    const exitCode = known ? err.exitCode : 1;
+    if (this.json) {
+      const error = {
+        type: known ? err.name : "InternalError",
+        message: err instanceof Error ? err.message : String(err),
+        ...(err instanceof InputError ? { diagnostics: err.diagnostics } : {}),
+      };
+      this.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+      return exitCode;
+    }
+    const red = this.color.red;
+    if (err instanceof InputError) {
+      for (const d of err.diagnostics) this.stderr.write(`${red("error")}: ${formatDiagnostic(d)}\n`);
+      const n = err.diagnostics.length;
+      if (n > 1) this.stderr.write(`${n} problems found\n`);
+    } else {
+      this.stderr.write(`${red("error")}: ${known ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`}\n`);
+    }
+    if (this.verbose && err instanceof Error) {
+      for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) this.stderr.write(`${this.color.dim(cause.stack ?? cause.message)}\n`);
+    }
+    return exitCode;
+  }
+}

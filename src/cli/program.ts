@@ -1,0 +1,35 @@
+import { Command, CommanderError } from "commander";
+import { UsageError } from "../errors.js";
+import { genCommand } from "./commands/gen.js";
+import { graphCommand } from "./commands/graph.js";
+import { initCommand } from "./commands/init.js";
+import { validateCommand } from "./commands/validate.js";
+import { Output } from "./output.js";
+
+export function createProgram(): Command {
+  const program = new Command("pelatod")
+    .description("Render, build and deploy Go functions as WebAssembly components on wasmCloud")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand()]) {
+    program.addCommand(cmd.exitOverride().showHelpAfterError("(run with --help for usage)"));
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 runtime failure, 2 bad input or usage. */
+export async function run(argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
+  try {
+    await createProgram().parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      if (err.exitCode === 0) return 0;
+      return json ? new Output(true).failure(new UsageError(err.message.replace(/^error: /, ""))) : 2;
+    }
+    return new Output(json, argv.includes("--verbose") || argv.includes("-v")).failure(err);
+  }
+}

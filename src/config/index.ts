@@ -1,0 +1,2 @@
+export { resolveConfig, DEFAULT_REGISTRY, DEFAULT_LATTICE, type ConfigFlags, type ResolvedConfig } from "./load.js";
+export { Secret } from "./secret.js";

@@ -1,0 +1,159 @@
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { InputError, type Diagnostic } from "../errors.js";
+import { Secret } from "./secret.js";
+
+/** What the command line may set; anything left out comes from the environment, `.env` or defaults. */
+export interface ConfigFlags {
+  registry?: string;
+  lattice?: string;
+  parallel?: string;
+  natsHost?: string;
+  natsPort?: string;
+}
+
+export type ConfigSource = "flag" | "environment" | ".env" | "default";
+
+export interface ResolvedConfig {
+  registry: {
+    /** host[:port][/namespace], without scheme. Default: localhost:5000. */
+    url: string;
+    /** False when REGISTRY_URL was set nowhere: push then writes an OCI layout instead. */
+    configured: boolean;
+    /** Plain http: set by an http:// scheme or for loopback hosts. */
+    insecure: boolean;
+    user?: string;
+    password?: Secret;
+  };
+  /** Builds at once. PARALLEL_BUILD: a number, or True (= cores, the default) / False (= 1). */
+  parallelBuild: number;
+  nats: { host: string; port: number };
+  /** wadm lattice name. Default: default. */
+  lattice: string;
+  enableMetrics: boolean;
+  /** Port of the HTTP producers (PELATO_HTTP_PORT). Default: 8000, as the original templates. */
+  httpPort: number;
+  sources: Record<string, ConfigSource>;
+}
+
+export const DEFAULT_REGISTRY = "localhost:5000";
+export const DEFAULT_NATS_HOST = "127.0.0.1";
+export const DEFAULT_NATS_PORT = 4222;
+export const DEFAULT_LATTICE = "default";
+export const DEFAULT_HTTP_PORT = 8000;
+
+const FLAG_FOR: Record<string, keyof ConfigFlags> = {
+  REGISTRY_URL: "registry",
+  PELATO_LATTICE: "lattice",
+  PARALLEL_BUILD: "parallel",
+  NATS_HOST: "natsHost",
+  NATS_PORT: "natsPort",
+};
+
+/** Resolves configuration once, in the order flags > environment > project `.env` > defaults. */
+export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const dotenv = readDotenv(projectDir);
+  const sources: Record<string, ConfigSource> = {};
+  const problems: Diagnostic[] = [];
+
+  const raw = (name: string): string | undefined => {
+    const flag = FLAG_FOR[name];
+    const fromFlag = flag ? flags[flag] : undefined;
+    if (fromFlag !== undefined) return record(name, "flag", fromFlag);
+    if (env[name] !== undefined && env[name] !== "") return record(name, "environment", env[name]);
+    if (dotenv.values[name] !== undefined && dotenv.values[name] !== "") return record(name, ".env", dotenv.values[name]);
+    sources[name] = "default";
+    return undefined;
+  };
+  function record(name: string, source: ConfigSource, value: string | undefined) {
+    sources[name] = source;
+    return value;
+  }
+  const fail = (name: string, message: string) => problems.push(where(name, sources[name]!, dotenv.text, message));
+
+  const registryRaw = raw("REGISTRY_URL");
+  const registry = parseRegistry(registryRaw ?? DEFAULT_REGISTRY);
+  if (!registry) fail("REGISTRY_URL", `"${registryRaw}" is not a registry address (host[:port][/namespace])`);
+  const user = raw("REGISTRY_USER");
+  const password = raw("REGISTRY_PASSWORD");
+
+  const parallelRaw = raw("PARALLEL_BUILD");
+  const parallelBuild = parseParallel(parallelRaw);
+  if (parallelBuild === undefined) fail("PARALLEL_BUILD", `"${parallelRaw}" is not a number of builds, True or False`);
+
+  const portRaw = raw("NATS_PORT");
+  const port = portRaw === undefined ? DEFAULT_NATS_PORT : Number(portRaw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail("NATS_PORT", `"${portRaw}" is not a port number (1-65535)`);
+  const host = raw("NATS_HOST") ?? DEFAULT_NATS_HOST;
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) fail("NATS_HOST", `"${host}" is not a host name or address`);
+
+  const httpPortRaw = raw("PELATO_HTTP_PORT");
+  const httpPort = httpPortRaw === undefined ? DEFAULT_HTTP_PORT : Number(httpPortRaw);
+  if (!Number.isInteger(httpPort) || httpPort < 1 || httpPort > 65535) fail("PELATO_HTTP_PORT", `"${httpPortRaw}" is not a port number (1-65535)`);
+
+  const lattice = raw("PELATO_LATTICE") ?? DEFAULT_LATTICE;
+  if (!/^[A-Za-z0-9_-]+$/.test(lattice)) fail("PELATO_LATTICE", `"${lattice}" is not a lattice name (letters, digits, '-', '_')`);
+
+  const metricsRaw = raw("ENABLE_METRICS");
+  const enableMetrics = parseBoolean(metricsRaw ?? "false");
+  if (enableMetrics === undefined) fail("ENABLE_METRICS", `"${metricsRaw}" is not True or False`);
+
+  if (problems.length > 0) throw new InputError(problems);
+  return {
+    registry: {
+      url: registry!.url,
+      configured: registryRaw !== undefined,
+      insecure: registry!.insecure,
+      ...(user !== undefined ? { user } : {}),
+      ...(password !== undefined ? { password: new Secret(password) } : {}),
+    },
+    parallelBuild: parallelBuild!,
+    nats: { host, port },
+    lattice,
+    enableMetrics: enableMetrics!,
+    httpPort,
+    sources,
+  };
+}
+
+function readDotenv(projectDir: string): { text: string; values: Record<string, string> } {
+  try {
+    const text = readFileSync(join(projectDir, ".env"), "utf8");
+    return { text, values: parseDotenv(text) };
+  } catch {
+    return { text: "", values: {} };
+  }
+}
+
+function parseRegistry(value: string): { url: string; insecure: boolean } | undefined {
+  const m = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?(\/[a-z0-9._/-]*)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const [, scheme, host, port = "", path = ""] = m;
+  const loopback = host === "localhost" || host!.startsWith("127.") || host === "[::1]";
+  return { url: `${host}${port}${path.replace(/\/+$/, "")}`, insecure: scheme === "http" || (scheme === undefined && loopback) };
+}
+
+function parseParallel(value: string | undefined): number | undefined {
+  if (value === undefined) return availableParallelism();
+  const b = parseBoolean(value);
+  if (b !== undefined) return b ? availableParallelism() : 1;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= 256 ? n : undefined;
+}
+
+function parseBoolean(value: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
+  if (["true", "1", "yes", "on"].includes(v)) return true;
+  if (["false", "0", "no", "off"].includes(v)) return false;
+  return undefined;
+}
+
+function where(name: string, source: ConfigSource, dotenvText: string, message: string): Diagnostic {
+  if (source === ".env") {
+    const line = dotenvText.split("\n").findIndex((l) => new RegExp(`^\\s*(export\\s+)?${name}\\s*=`).test(l));
+    return { file: ".env", line: line + 1, col: 1, message: `${name}: ${message}` };
+  }
+  return { file: source === "flag" ? "command line" : "environment", message: `${name}: ${message}` };
+}

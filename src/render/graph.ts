@@ -1,0 +1,67 @@
+import type { Project, Task } from "../workflow/index.js";
+import { TEMPLATES } from "./templates.js";
+
+export type GraphFormat = "mermaid" | "dot";
+
+interface Edge {
+  from: string;
+  to: string;
+}
+interface PipelineGraph {
+  nodes: { id: string; label: string; kind: "task" | "topic" | "http" | "bucket" }[];
+  edges: Edge[];
+}
+
+/** The pipeline as data: tasks, the topics joining them, HTTP inputs and KV buckets. */
+export function pipelineGraph(project: Project, httpPort = 8000): PipelineGraph {
+  const nodes: PipelineGraph["nodes"] = [];
+  const edges: Edge[] = [];
+  const ids = new Map<string, string>();
+  const node = (key: string, kind: PipelineGraph["nodes"][number]["kind"], label: string) => {
+    let id = ids.get(`${kind}:${key}`);
+    if (!id) {
+      id = `${kind}${ids.size}`;
+      ids.set(`${kind}:${key}`, id);
+      nodes.push({ id, label, kind });
+    }
+    return id;
+  };
+  project.tasks.forEach((task: Task) => {
+    const t = node(task.component_name, "task", `${task.name}\n${task.type} @ ${task.targets.join(", ")}`);
+    if (TEMPLATES[task.type].http) edges.push({ from: node(`http:${task.component_name}`, "http", `HTTP POST :${httpPort}`), to: t });
+    if (task.source_topic !== undefined) edges.push({ from: node(task.source_topic, "topic", task.source_topic), to: t });
+    if (task.dest_topic !== undefined) edges.push({ from: t, to: node(task.dest_topic, "topic", task.dest_topic) });
+    if (task.bucket !== undefined) edges.push({ from: t, to: node(task.bucket, "bucket", `KV ${task.bucket}`) });
+  });
+  return { nodes, edges };
+}
+
+export function renderGraph(graph: PipelineGraph, format: GraphFormat): string {
+  return format === "dot" ? toDot(graph) : toMermaid(graph);
+}
+
+function toMermaid(g: PipelineGraph): string {
+  const shape = { task: ['["', '"]'], topic: ['(["', '"])'], http: ['[/"', '"/]'], bucket: ['[("', '")]'] } as const;
+  const lines = ["flowchart LR"];
+  for (const n of g.nodes) lines.push(`  ${n.id}${shape[n.kind][0]}${mermaidText(n.label)}${shape[n.kind][1]}`);
+  for (const e of g.edges) lines.push(`  ${e.from} --> ${e.to}`);
+  return `${lines.join("\n")}\n`;
+}
+
+// Mermaid reads entity codes inside quoted labels; nothing a user writes can close the label.
+function mermaidText(s: string): string {
+  return s.replace(/[#"<>&`]/g, (c) => `#${c.codePointAt(0)};`).replace(/\n/g, "<br/>");
+}
+
+function toDot(g: PipelineGraph): string {
+  const shape = { task: "box", topic: "ellipse", http: "parallelogram", bucket: "cylinder" } as const;
+  const lines = ["digraph pipeline {", "  rankdir=LR;"];
+  for (const n of g.nodes) lines.push(`  ${n.id} [shape=${shape[n.kind]}, label=${dotText(n.label)}];`);
+  for (const e of g.edges) lines.push(`  ${e.from} -> ${e.to};`);
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}
+
+function dotText(s: string): string {
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\r?\n/g, "\\n")}"`;
+}

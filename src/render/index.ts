@@ -1,0 +1,7 @@
+export { renderProject, TASK_FILE, HANDLER_FILE, MANIFEST_FILE, PROJECT_MANIFEST_FILE, type RenderedProject, type RenderedTask, type RenderOptions } from "./render-project.js";
+export { writeGen, GEN_DIR } from "./write-gen.js";
+export { pipelineGraph, renderGraph, type GraphFormat } from "./graph.js";
+export { goString } from "./go-literal.js";
+export { spreadWeights } from "./spread.js";
+export { DEFAULT_PROVIDER_IMAGES, TEMPLATES } from "./templates.js";
+export { imageRef, PROVIDER_NAMES, DEST_TOPIC_KEY, BUCKET_KEY, PROJECT_ANNOTATION } from "./manifest.js";

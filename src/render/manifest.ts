@@ -1,0 +1,78 @@
+import type { Task } from "../workflow/index.js";
+import { spreadWeights } from "./spread.js";
+import { TEMPLATES, type ProviderImages } from "./templates.js";
+
+export interface ManifestOptions {
+  /** Registry prefix of component images, host[:port][/namespace]. */
+  registry: string;
+  /** Port the HTTP producers listen on. Default: 8000. */
+  httpPort: number;
+  /** NATS URL the providers connect to; omitted to use the host's own NATS. */
+  clusterUri?: string;
+  providers: ProviderImages;
+  projectName: string;
+}
+
+/** The names a task's application uses; the local host and wadm see the same ones. */
+export const PROVIDER_NAMES = { messaging: "nats-messaging", http: "http-server", keyvalue: "nats-kv" } as const;
+export const DEST_TOPIC_KEY = "dest_topic";
+export const BUCKET_KEY = "bucket";
+export const PROJECT_ANNOTATION = "pelato.dev/project";
+
+export function imageRef(registry: string, task: Pick<Task, "component_name" | "version">): string {
+  return `${registry}/${task.component_name}:${task.version}`;
+}
+
+/**
+ * One wadm Application per task (wadm 0.21 link form). The version annotation is filled in by
+ * the caller from a hash of the content, so an unchanged task keeps its version.
+ */
+export function taskManifest(task: Task, o: ManifestOptions): Record<string, unknown> {
+  const t = TEMPLATES[task.type];
+  const name = task.component_name;
+  const spread = task.targets.map((target, i) => ({ name: target, weight: spreadWeights(task.targets.length)[i]!, requirements: { "host-type": target } }));
+  const onTargets = { spread: spread.map(({ name: n, requirements }) => ({ name: n, requirements })) };
+  const cluster = o.clusterUri ? { cluster_uris: o.clusterUri } : {};
+
+  const runtimeConfig: Record<string, string> = t.keyvalue ? { [BUCKET_KEY]: task.bucket! } : { [DEST_TOPIC_KEY]: task.dest_topic! };
+  const componentTraits: unknown[] = [
+    { type: "spreadscaler", properties: { instances: 1, spread } },
+    link("wasmcloud", "messaging", ["consumer"], { name: PROVIDER_NAMES.messaging, ...(o.clusterUri ? { config: [{ name: `${name}-nats-consumer`, properties: cluster }] } : {}) }),
+  ];
+  if (t.keyvalue) {
+    componentTraits.push(link("wasi", "keyvalue", ["store"], { name: PROVIDER_NAMES.keyvalue, config: [{ name: `${name}-kv-bucket`, properties: { bucket: task.bucket!, ...(o.clusterUri ? { cluster_uri: o.clusterUri } : {}) } }] }));
+  }
+
+  const components: unknown[] = [
+    { name, type: "component", properties: { image: imageRef(o.registry, task), config: [{ name: `${name}-runtime`, properties: runtimeConfig }] }, traits: componentTraits },
+  ];
+  if (task.source_topic !== undefined) {
+    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets, link("wasmcloud", "messaging", ["handler"], { name }, { config: [{ name: `${name}-nats-subscription`, properties: { subscriptions: task.source_topic, ...cluster } }] })));
+  } else {
+    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets));
+  }
+  if (t.http) {
+    components.push(capability(PROVIDER_NAMES.http, o.providers.http, onTargets, link("wasi", "http", ["incoming-handler"], { name }, { config: [{ name: `${name}-http-address`, properties: { address: `0.0.0.0:${o.httpPort}` } }] })));
+  }
+  if (t.keyvalue) components.push(capability(PROVIDER_NAMES.keyvalue, o.providers.keyvalue, onTargets));
+
+  return {
+    apiVersion: "core.oam.dev/v1beta1",
+    kind: "Application",
+    metadata: {
+      name,
+      annotations: { version: "", description: task.name, [PROJECT_ANNOTATION]: o.projectName },
+    },
+    spec: { components },
+  };
+}
+
+function link(namespace: string, pkg: string, interfaces: string[], target: object, source?: object) {
+  return { type: "link", properties: { namespace, package: pkg, interfaces, target, ...(source ? { source } : {}) } };
+}
+
+// A daemonscaler on every host of the task's tiers: wasmCloud's builtin providers only serve
+// components on their own host, so a provider must sit wherever the component may run.
+function capability(name: string, image: string, onTargets: object, ...links: object[]) {
+  return { name, type: "capability", properties: { image }, traits: [{ type: "daemonscaler", properties: { instances: 1, ...onTargets } }, ...links] };
+}

@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Liquid } from "liquidjs";
+import { stringify } from "yaml";
+import { TEMPLATES_DIR } from "../paths.js";
+import type { Project, Task } from "../workflow/index.js";
+import { goString } from "./go-literal.js";
+import { taskManifest, type ManifestOptions } from "./manifest.js";
+import { TEMPLATES, type TemplateInfo } from "./templates.js";
+
+export type RenderOptions = Omit<ManifestOptions, "projectName">;
+
+export interface RenderedTask {
+  task: Task;
+  template: TemplateInfo;
+  /** The task's folder under gen/, which is its component name. */
+  dir: string;
+  /** Go project files and wadm.yaml, keyed by path inside `dir`. */
+  files: Map<string, string>;
+  manifest: Record<string, unknown>;
+  /** wadm version: the task's version plus a hash of everything rendered for it. */
+  version: string;
+  /** Hash of the Go sources alone: what the build depends on. */
+  sourceDigest: string;
+}
+
+export interface RenderedProject {
+  project: Project;
+  tasks: RenderedTask[];
+  /** Every file of gen/, keyed by path inside gen/. */
+  files: Map<string, string>;
+}
+
+/** Where the user's file lands in the generated project; build errors are mapped back from it. */
+export const TASK_FILE = "exec_task.go";
+export const HANDLER_FILE = "pelato_main.go";
+export const MANIFEST_FILE = "wadm.yaml";
+export const PROJECT_MANIFEST_FILE = "project.wadm.yaml";
+
+const liquid = new Liquid({ root: join(TEMPLATES_DIR, "tasks"), strictVariables: true, strictFilters: true, cache: true });
+
+/** Renders every task into its Go project and manifest, in memory; writing is the caller's. */
+export async function renderProject(project: Project, options: RenderOptions): Promise<RenderedProject> {
+  const shared = sharedGoFiles();
+  const tasks = await Promise.all(project.tasks.map((task) => renderTask(task, project.name, options, shared)));
+  const files = new Map<string, string>();
+  for (const t of tasks) for (const [path, content] of t.files) files.set(`${t.dir}/${path}`, content);
+  files.set(PROJECT_MANIFEST_FILE, tasks.map((t) => yaml(t.manifest)).join("---\n"));
+  return { project, tasks, files };
+}
+
+async function renderTask(task: Task, projectName: string, options: RenderOptions, shared: Map<string, string>): Promise<RenderedTask> {
+  const template = TEMPLATES[task.type];
+  // Only Go literals reach the template: a workflow value can never become Go code.
+  const context = { task_name: goString(task.name), component_name: goString(task.component_name), signature: task.signature };
+  const handler = await liquid.renderFile(`${template.handler}/main.go.liquid`, context);
+
+  const goFiles = new Map<string, string>(shared);
+  goFiles.set(HANDLER_FILE, handler);
+  goFiles.set(TASK_FILE, task.source);
+  const sourceDigest = digestFiles(goFiles);
+
+  const manifest = taskManifest(task, { ...options, projectName });
+  const version = `${task.version}-${createHash("sha256").update(sourceDigest).update(yaml(manifest)).digest("hex").slice(0, 10)}`;
+  (manifest.metadata as { annotations: Record<string, string> }).annotations.version = version;
+
+  const files = new Map(goFiles);
+  files.set(MANIFEST_FILE, yaml(manifest));
+  return { task, template, dir: task.component_name, files: sorted(files), manifest, version, sourceDigest };
+}
+
+/** go.mod and the glue package, the same for every task. */
+let sharedCache: Map<string, string> | undefined;
+function sharedGoFiles(): Map<string, string> {
+  if (!sharedCache) {
+    const goDir = join(TEMPLATES_DIR, "go");
+    sharedCache = new Map([["go.mod", readFileSync(join(goDir, "go.mod.tmpl"), "utf8")]]);
+    for (const file of walk(join(goDir, "glue"))) sharedCache.set(`glue/${relative(join(goDir, "glue"), file)}`, readFileSync(file, "utf8"));
+  }
+  return sharedCache;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".go") && !e.name.endsWith("_test.go") ? [join(dir, e.name)] : []))
+    .sort();
+}
+
+function digestFiles(files: Map<string, string>): string {
+  const h = createHash("sha256");
+  for (const [path, content] of sorted(files)) h.update(`${path}\0${content.length}\0${content}`);
+  return h.digest("hex");
+}
+
+function sorted<V>(m: Map<string, V>): Map<string, V> {
+  return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function yaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { InputError, type Diagnostic } from "../errors.js";
+import { checkDuplicates, resolveCodePaths } from "./checks.js";
+import { checkGoFiles } from "./go-check.js";
+import { checkSchema } from "./schema-check.js";
+import { checkTaskFile } from "./signature.js";
+import { TEMPLATE_NAMES, type Project, type Task, type WorkflowSpec } from "./types.js";
+import { parseYamlSource } from "./yaml-source.js";
+
+export const WORKFLOW_FILE = "workflow.yaml";
+
+/**
+ * Reads and validates a project: workflow.yaml against the schema, the checks the schema
+ * cannot express, and every task's Go file. Throws InputError listing every problem found.
+ */
+export async function loadProject(dir: string): Promise<Project> {
+  const projectDir = resolve(dir);
+  let text: string;
+  try {
+    text = readFileSync(join(projectDir, WORKFLOW_FILE), "utf8");
+  } catch {
+    throw new InputError([{ file: join(dir, WORKFLOW_FILE), message: "cannot read the workflow file (is this a PELATO project? `pelatod init` creates one)" }]);
+  }
+  const { source, diagnostics } = parseYamlSource(WORKFLOW_FILE, text);
+  if (!source) throw new InputError(diagnostics);
+
+  const problems: Diagnostic[] = [...checkSchema(source), ...checkDuplicates(source)];
+  const { paths, diagnostics: pathProblems } = resolveCodePaths(source, projectDir);
+  problems.push(...pathProblems);
+
+  const spec = source.value as WorkflowSpec;
+  const indexes = [...paths.keys()];
+  const reports = await checkGoFiles(indexes.map((i) => join(projectDir, paths.get(i)!)));
+  const tasks: Task[] = [];
+  indexes.forEach((i, n) => {
+    const taskSpec = spec.tasks[i]!;
+    const codePath = paths.get(i)!;
+    const template = TEMPLATE_NAMES.find((t) => t === taskSpec.type);
+    const { signature, diagnostics: goProblems } = checkTaskFile(reports[n]!, codePath, template);
+    problems.push(...goProblems);
+    if (signature) tasks.push({ ...taskSpec, codePath, signature, source: readFileSync(join(projectDir, codePath), "utf8") });
+  });
+
+  if (problems.length > 0) throw new InputError(sortDiagnostics(problems));
+  return { dir: projectDir, name: spec.project_name, tasks };
+}
+
+function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const rank = (d: Diagnostic) => (d.file === WORKFLOW_FILE ? 0 : 1);
+  return [...ds].sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}

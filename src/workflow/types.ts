@@ -1,0 +1,44 @@
+export const TEMPLATE_NAMES = ["processor_nats", "producer_nats", "http_producer_nats", "nats_to_nats-kv"] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/** Templates the original PELATO announced but never shipped, and what to tell a user who asks. */
+export const PLANNED_TEMPLATES: Record<string, string> = {
+  dbsync_nats: "the Postgres template was planned by the original PELATO and is not available yet",
+};
+
+/** One task as written in workflow.yaml, after validation. */
+export interface TaskSpec {
+  name: string;
+  type: TemplateName;
+  code: string;
+  targets: string[];
+  source_topic?: string;
+  dest_topic?: string;
+  bucket?: string;
+  component_name: string;
+  version: string;
+}
+
+export interface WorkflowSpec {
+  project_name: string;
+  tasks: TaskSpec[];
+}
+
+/** A task together with its Go source, read once at load time. */
+export interface Task extends TaskSpec {
+  /** Path of the Go file relative to the project, e.g. `tasks/convert.go`. */
+  codePath: string;
+  source: string;
+  /** How exec_task is declared; decides the glue the template calls. */
+  signature: ExecTaskSignature;
+}
+
+/** `unary`: func(string) string. `kv-value`: func(key, data string) string. `kv-pair`: func(key, data string) (string, string). */
+export type ExecTaskSignature = "unary" | "kv-value" | "kv-pair";
+
+/** A validated project: everything later stages need, with no more reading of files. */
+export interface Project {
+  dir: string;
+  name: string;
+  tasks: Task[];
+}

@@ -1,0 +1,19 @@
+package cabi
+
+// ArenaSize is the capacity of the canonical-ABI arena: the largest single
+// value the host can hand to this component in one transfer (one incoming
+// message: subject+body+reply-to; one import result such as a key-value
+// value or a consumer.request reply). HTTP bodies are read in 64 KiB chunks
+// and are NOT limited by it.
+//
+// The arena lives in the module's BSS (zero pages, never touched until used),
+// so it costs linear-memory address space, not RSS. wasmCloud's default limit
+// is 256 MiB of linear memory per component; NATS' default max_payload is
+// 1 MiB (8 MiB recommended maximum).
+//
+// This file exists on its own so a generator can overwrite it.
+const ArenaSize = 16 << 20
+
+// AdapterArenaSize serves cabi_realloc_adapter (the WASI preview1 adapter
+// allocates its state once, before Go's runtime is initialised).
+const AdapterArenaSize = 128 << 10

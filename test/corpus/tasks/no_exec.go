@@ -1,0 +1,3 @@
+package main
+
+func run(arg string) string { return arg }

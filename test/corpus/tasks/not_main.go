@@ -1,0 +1,3 @@
+package tasks
+
+func exec_task(arg string) string { return arg }

@@ -1,0 +1,3 @@
+module pelato.local/gocheck
+
+go 1.24

@@ -1,0 +1,120 @@
+// gocheck reads Go files named on the command line and prints, as JSON, what pelatod
+// needs to know about each: syntax errors, the package name, and how exec_task and main
+// are declared. It uses go/parser so the answer is the compiler's, not a regex's.
+package main
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"os"
+	"strings"
+)
+
+type position struct {
+	Line int `json:"line"`
+	Col  int `json:"col"`
+}
+
+type syntaxError struct {
+	position
+	Message string `json:"message"`
+}
+
+type funcDecl struct {
+	position
+	Params  []string `json:"params"`
+	Results []string `json:"results"`
+}
+
+type report struct {
+	File     string        `json:"file"`
+	Package  string        `json:"package,omitempty"`
+	Errors   []syntaxError `json:"errors"`
+	ExecTask *funcDecl     `json:"execTask,omitempty"`
+	Main     *position     `json:"main,omitempty"`
+}
+
+func main() {
+	fset := token.NewFileSet()
+	reports := make([]report, 0, len(os.Args)-1)
+	for _, path := range os.Args[1:] {
+		reports = append(reports, check(fset, path))
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(reports); err != nil {
+		os.Exit(1)
+	}
+}
+
+func check(fset *token.FileSet, path string) report {
+	r := report{File: path, Errors: []syntaxError{}}
+	file, err := parser.ParseFile(fset, path, nil, parser.AllErrors|parser.SkipObjectResolution)
+	if list, ok := err.(scanner.ErrorList); ok {
+		for _, e := range list {
+			r.Errors = append(r.Errors, syntaxError{position{e.Pos.Line, e.Pos.Column}, e.Msg})
+		}
+	} else if err != nil {
+		r.Errors = append(r.Errors, syntaxError{position{1, 1}, err.Error()})
+	}
+	if file == nil {
+		return r
+	}
+	r.Package = file.Name.Name
+	for _, d := range file.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv != nil {
+			continue
+		}
+		pos := fset.Position(fn.Name.Pos())
+		switch fn.Name.Name {
+		case "exec_task":
+			r.ExecTask = &funcDecl{position{pos.Line, pos.Column}, types(fn.Type.Params), types(fn.Type.Results)}
+		case "main":
+			r.Main = &position{pos.Line, pos.Column}
+		}
+	}
+	return r
+}
+
+// types lists one entry per parameter, so `a, b string` gives ["string", "string"].
+func types(fields *ast.FieldList) []string {
+	out := []string{}
+	if fields == nil {
+		return out
+	}
+	for _, f := range fields.List {
+		var b strings.Builder
+		printType(&b, f.Type)
+		n := len(f.Names)
+		if n == 0 {
+			n = 1
+		}
+		for i := 0; i < n; i++ {
+			out = append(out, b.String())
+		}
+	}
+	return out
+}
+
+func printType(b *strings.Builder, e ast.Expr) {
+	switch t := e.(type) {
+	case *ast.Ident:
+		b.WriteString(t.Name)
+	case *ast.StarExpr:
+		b.WriteString("*")
+		printType(b, t.X)
+	case *ast.ArrayType:
+		b.WriteString("[]")
+		printType(b, t.Elt)
+	case *ast.SelectorExpr:
+		printType(b, t.X)
+		b.WriteString("." + t.Sel.Name)
+	case *ast.Ellipsis:
+		b.WriteString("...")
+		printType(b, t.Elt)
+	default:
+		b.WriteString("?")
+	}
+}
