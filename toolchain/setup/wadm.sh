@@ -6,7 +6,7 @@
 set -euo pipefail
 name=wadm
 harness="$(cd "$(dirname "${BASH_SOURCE[0]}")/../$name" && pwd)"
-version="$(sed -n 's/^wadm = { version = "=\([^"]*\)".*/\1/p' "$harness/Cargo.toml")"
+version="$(sed -n "s/^$name = .*\"=\([^\"]*\)\".*/\1/p" "$harness/Cargo.toml")"
 cache="${PELATO_CACHE:-$HOME/.cache/pelato}"
 hash="$(cat "$harness/Cargo.toml" "$harness/src/main.rs" | sha256sum | cut -c1-12)"
 bin="$cache/bin/$name-$version-$hash"

@@ -1,0 +1,3 @@
+module pelato.local/unquote
+
+go 1.24

@@ -1,0 +1,93 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import { MANIFEST_FILE, PROJECT_MANIFEST_FILE, renderProject, spreadWeights } from "../../src/render/index.js";
+import { project, RENDER_OPTIONS, task } from "../helpers/fixtures.js";
+
+type Component = { name: string; type: string; properties: { image: string; config?: { properties: Record<string, string> }[] }; traits: { type: string; properties: Record<string, unknown> }[] };
+
+test("spread weights are whole numbers that add up to exactly 100", () => {
+  assert.deepEqual(spreadWeights(1), [100]);
+  assert.deepEqual(spreadWeights(3), [34, 33, 33]);
+  for (let n = 1; n <= 12; n++) {
+    const w = spreadWeights(n);
+    assert.equal(w.length, n);
+    assert.equal(w.reduce((a, b) => a + b, 0), 100, `n=${n}`);
+    assert.ok(Math.max(...w) - Math.min(...w) <= 1);
+  }
+});
+
+test("a processor's application: image, runtime dest_topic, spread over its targets, links both ways", async () => {
+  const r = await renderProject(project([task({ targets: ["edge", "cloud", "fog"], component_name: "proc", version: "2.1.0" })]), RENDER_OPTIONS);
+  const m = parse(r.tasks[0]!.files.get(MANIFEST_FILE)!);
+  assert.equal(m.apiVersion, "core.oam.dev/v1beta1");
+  assert.equal(m.kind, "Application");
+  assert.equal(m.metadata.name, "proc");
+  assert.match(m.metadata.annotations.version, /^2\.1\.0-[0-9a-f]{10}$/);
+  const [comp, nats] = m.spec.components as Component[];
+  assert.equal(comp!.properties.image, "localhost:5000/proc:2.1.0");
+  assert.deepEqual(comp!.properties.config![0]!.properties, { dest_topic: "out" });
+  const spread = comp!.traits[0]!.properties.spread as { name: string; weight: number; requirements: Record<string, string> }[];
+  assert.deepEqual(spread.map((s) => [s.name, s.weight, s.requirements["host-type"]]), [["edge", 34, "edge"], ["cloud", 33, "cloud"], ["fog", 33, "fog"]]);
+  assert.deepEqual(comp!.traits[1], { type: "link", properties: { namespace: "wasmcloud", package: "messaging", interfaces: ["consumer"], target: { name: "nats-messaging" } } });
+  assert.equal(nats!.type, "capability");
+  assert.equal(nats!.properties.image, "ghcr.io/wasmcloud/messaging-nats:0.23.1");
+  assert.equal(nats!.traits[0]!.type, "daemonscaler");
+  const sub = nats!.traits[1]!.properties as { interfaces: string[]; target: { name: string }; source: { config: { properties: Record<string, string> }[] } };
+  assert.deepEqual(sub.interfaces, ["handler"]);
+  assert.equal(sub.target.name, "proc");
+  assert.equal(sub.source.config[0]!.properties.subscriptions, "in");
+});
+
+test("an HTTP producer listens on the configured port; a kv task links a bucket; cluster_uris when NATS is configured", async () => {
+  const r = await renderProject(
+    project([
+      task({ type: "http_producer_nats", source_topic: undefined, component_name: "web" }),
+      task({ type: "nats_to_nats-kv", dest_topic: undefined, bucket: "latest", signature: "kv-pair", component_name: "store" }),
+    ]),
+    { ...RENDER_OPTIONS, httpPort: 9090, clusterUri: "nats://10.1.2.3:4300" },
+  );
+  const web = parse(r.tasks[0]!.files.get(MANIFEST_FILE)!).spec.components as Component[];
+  const http = web.find((c) => c.name === "http-server")!;
+  assert.equal((http.traits[1]!.properties as { source: { config: { properties: { address: string } }[] } }).source.config[0]!.properties.address, "0.0.0.0:9090");
+  assert.equal(web.find((c) => c.name === "nats-messaging")!.traits.length, 1, "no subscription without a source_topic");
+  const store = parse(r.tasks[1]!.files.get(MANIFEST_FILE)!).spec.components as Component[];
+  assert.deepEqual(store[0]!.properties.config![0]!.properties, { bucket: "latest" });
+  const kvLink = store[0]!.traits.find((t) => t.type === "link" && t.properties.package === "keyvalue")!;
+  assert.deepEqual((kvLink.properties.target as { config: { properties: object }[] }).config[0]!.properties, { bucket: "latest", cluster_uri: "nats://10.1.2.3:4300" });
+  assert.equal(store.find((c) => c.name === "nats-kv")!.properties.image, "ghcr.io/wasmcloud/keyvalue-nats:0.3.1");
+  const consumer = store[0]!.traits.find((t) => t.properties.package === "messaging")!;
+  assert.deepEqual((consumer.properties.target as { config: { properties: object }[] }).config[0]!.properties, { cluster_uris: "nats://10.1.2.3:4300" });
+});
+
+test("the kv handler calls exec_task with the signature the task declares", async () => {
+  const r = await renderProject(
+    project([
+      task({ type: "nats_to_nats-kv", dest_topic: undefined, bucket: "b", signature: "kv-pair", component_name: "pair" }),
+      task({ type: "nats_to_nats-kv", dest_topic: undefined, bucket: "b", signature: "kv-value", component_name: "value" }),
+    ]),
+    RENDER_OPTIONS,
+  );
+  assert.match(r.tasks[0]!.files.get("pelato_main.go")!, /key, value := exec_task\(subject, string\(body\)\)/);
+  assert.match(r.tasks[1]!.files.get("pelato_main.go")!, /key, value := subject, exec_task\(subject, string\(body\)\)/);
+});
+
+test("versions change only for the task whose rendered content changed", async () => {
+  const a = task({ component_name: "a" });
+  const b = task({ component_name: "b", source_topic: "out", dest_topic: "final" });
+  const before = await renderProject(project([a, b]), RENDER_OPTIONS);
+  const comment = await renderProject(project([a, { ...b }]), RENDER_OPTIONS);
+  assert.deepEqual(comment.tasks.map((t) => t.version), before.tasks.map((t) => t.version));
+  const codeChanged = await renderProject(project([{ ...a, source: a.source + "// more\n" }, b]), RENDER_OPTIONS);
+  assert.notEqual(codeChanged.tasks[0]!.version, before.tasks[0]!.version);
+  assert.equal(codeChanged.tasks[1]!.version, before.tasks[1]!.version);
+  const topicChanged = await renderProject(project([a, { ...b, dest_topic: "elsewhere" }]), RENDER_OPTIONS);
+  assert.equal(topicChanged.tasks[0]!.version, before.tasks[0]!.version);
+  assert.notEqual(topicChanged.tasks[1]!.version, before.tasks[1]!.version);
+});
+
+test("project.wadm.yaml holds every task's application", async () => {
+  const r = await renderProject(project([task({ component_name: "a" }), task({ component_name: "b" })]), RENDER_OPTIONS);
+  const docs = r.files.get(PROJECT_MANIFEST_FILE)!.split(/^---$/m).map((d) => parse(d));
+  assert.deepEqual(docs.map((d) => d.metadata.name), ["a", "b"]);
+});
