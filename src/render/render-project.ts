@@ -37,6 +37,7 @@ export const TASK_FILE = "exec_task.go";
 export const HANDLER_FILE = "pelato_main.go";
 export const MANIFEST_FILE = "wadm.yaml";
 export const PROJECT_MANIFEST_FILE = "project.wadm.yaml";
+const VERSION_PLACEHOLDER = "PELATO_VERSION"; // upper case: no component name can contain it
 
 const liquid = new Liquid({ root: join(TEMPLATES_DIR, "tasks"), strictVariables: true, strictFilters: true, cache: true });
 
@@ -46,7 +47,7 @@ export async function renderProject(project: Project, options: RenderOptions): P
   const tasks = await Promise.all(project.tasks.map((task) => renderTask(task, project.name, options, shared)));
   const files = new Map<string, string>();
   for (const t of tasks) for (const [path, content] of t.files) files.set(`${t.dir}/${path}`, content);
-  files.set(PROJECT_MANIFEST_FILE, tasks.map((t) => yaml(t.manifest)).join("---\n"));
+  files.set(PROJECT_MANIFEST_FILE, tasks.map((t) => t.files.get(MANIFEST_FILE)!).join("---\n"));
   return { project, tasks, files };
 }
 
@@ -62,11 +63,15 @@ async function renderTask(task: Task, projectName: string, options: RenderOption
   const sourceDigest = digestFiles(goFiles);
 
   const manifest = taskManifest(task, { ...options, projectName });
-  const version = `${task.version}-${createHash("sha256").update(sourceDigest).update(yaml(manifest)).digest("hex").slice(0, 10)}`;
+  // Serialized once: the version is a hash of the text with a placeholder where it goes. The
+  // placeholder is the first annotation, written before any user value, so replace() finds it.
+  (manifest.metadata as { annotations: Record<string, string> }).annotations.version = VERSION_PLACEHOLDER;
+  const draft = yaml(manifest);
+  const version = `${task.version}-${createHash("sha256").update(sourceDigest).update(draft).digest("hex").slice(0, 10)}`;
   (manifest.metadata as { annotations: Record<string, string> }).annotations.version = version;
 
   const files = new Map(goFiles);
-  files.set(MANIFEST_FILE, yaml(manifest));
+  files.set(MANIFEST_FILE, draft.replace(VERSION_PLACEHOLDER, version));
   return { task, template, dir: task.component_name, files: sorted(files), manifest, version, sourceDigest };
 }
 

@@ -1,0 +1,36 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const TYPES = ["processor_nats", "http_producer_nats", "nats_to_nats-kv"] as const;
+
+/** Writes an n-task project (a chain of processors with producers and kv stores mixed in). */
+export function generateProject(n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), `pelato-bench-${n}-`));
+  mkdirSync(join(dir, "tasks"));
+  const tasks: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const type = TYPES[i % TYPES.length]!;
+    const kv = type === "nats_to_nats-kv";
+    writeFileSync(
+      join(dir, "tasks", `task${i}.go`),
+      kv
+        ? `package main\n\nimport "strings"\n\nfunc exec_task(key string, data string) string { return strings.ToUpper(data) + "-${i}" }\n`
+        : `package main\n\nimport "strings"\n\nfunc exec_task(arg string) string { return strings.Repeat(arg, 1) + "-${i}" }\n`,
+    );
+    tasks.push(
+      [
+        `  - name: Task number ${i}`,
+        `    type: ${type}`,
+        `    code: task${i}.go`,
+        `    targets: [${i % 2 ? "edge, cloud" : "edge"}]`,
+        `    source_topic: bench.t${i}.in`,
+        kv ? `    bucket: bench_${i}` : `    dest_topic: bench.t${i + 1}.in`,
+        `    component_name: task_${i}`,
+        `    version: 1.0.${i}`,
+      ].join("\n"),
+    );
+  }
+  writeFileSync(join(dir, "workflow.yaml"), `project_name: Bench ${n}\ntasks:\n${tasks.join("\n")}\n`);
+  return dir;
+}
