@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { UsageError } from "../errors.js";
+import { buildCommand } from "./commands/build.js";
 import { genCommand } from "./commands/gen.js";
 import { graphCommand } from "./commands/graph.js";
 import { initCommand } from "./commands/init.js";
@@ -12,7 +13,7 @@ export function createProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand()]) {
+  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return program;

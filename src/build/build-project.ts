@@ -1,0 +1,100 @@
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pLimit from "p-limit";
+import { PelatoError, RuntimeFailure } from "../errors.js";
+import type { RenderedProject, RenderedTask } from "../render/index.js";
+import { cacheDir } from "../paths.js";
+import { ComponentCache, digestTree } from "./cache.js";
+import { WIT_DIR } from "./componentize.js";
+import type { Toolchain } from "./toolchain.js";
+
+export interface BuildOptions {
+  toolchain: Toolchain;
+  /** Builds at once. */
+  parallel: number;
+  cache?: ComponentCache;
+  signal?: AbortSignal;
+  onEvent?: (event: BuildEvent) => void;
+}
+
+export type TaskBuildResult =
+  | { component: string; ok: true; wasm: string; digest: string; size: number; toolchain: string; seconds: number; cacheHit: boolean }
+  | { component: string; ok: false; error: PelatoError };
+
+export type BuildEvent =
+  | { type: "start"; component: string }
+  | { type: "output"; component: string; line: string }
+  | { type: "done"; result: TaskBuildResult };
+
+export const BUILD_DIR = "build";
+
+/**
+ * Builds every task of a rendered project (already written to genDir) in a bounded pool.
+ * A failed task does not stop the others; every result is returned.
+ */
+export async function buildProject(rendered: RenderedProject, genDir: string, o: BuildOptions): Promise<TaskBuildResult[]> {
+  const cache = o.cache ?? new ComponentCache();
+  const toolchain = await o.toolchain.fingerprint();
+  const witDigest = digestTree(WIT_DIR);
+  const limit = pLimit(Math.max(1, o.parallel));
+  return Promise.all(
+    rendered.tasks.map((task) =>
+      limit(async () => {
+        const result = await buildTask(task, genDir, { ...o, cache, toolchainId: toolchain, witDigest });
+        o.onEvent?.({ type: "done", result });
+        return result;
+      }),
+    ),
+  );
+}
+
+async function buildTask(
+  task: RenderedTask,
+  genDir: string,
+  o: BuildOptions & { cache: ComponentCache; toolchainId: string; witDigest: string },
+): Promise<TaskBuildResult> {
+  const component = task.dir;
+  const started = performance.now();
+  const key = ComponentCache.key({ sourceDigest: task.sourceDigest, witDigest: o.witDigest, toolchain: o.toolchainId, world: task.template.world });
+  try {
+    let entry = o.cache.get(key);
+    const cacheHit = entry !== undefined;
+    if (!entry) {
+      o.onEvent?.({ type: "start", component });
+      o.signal?.throwIfAborted();
+      mkdirSync(cacheDir(), { recursive: true });
+      const workDir = mkdtempSync(join(cacheDir(), "work-"));
+      try {
+        const bytes = await o.toolchain.build({
+          task,
+          projectDir: join(genDir, component),
+          workDir,
+          signal: o.signal ?? new AbortController().signal,
+          onOutput: (line) => o.onEvent?.({ type: "output", component, line }),
+        });
+        const record = o.cache.put(key, bytes, { toolchain: o.toolchain.name, seconds: (performance.now() - started) / 1000 });
+        entry = { bytes, record };
+      } finally {
+        rmSync(workDir, { recursive: true, force: true });
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const wasm = writeOutput(genDir, component, entry.bytes, { digest: entry.record.digest, size: entry.record.size, toolchain: o.toolchain.name, seconds, cacheHit });
+    return { component, ok: true, wasm, digest: entry.record.digest, size: entry.record.size, toolchain: o.toolchain.name, seconds, cacheHit };
+  } catch (err) {
+    const error = err instanceof PelatoError ? err : new RuntimeFailure(`build of ${component} failed: ${(err as Error).message}`, { cause: err });
+    return { component, ok: false, error };
+  }
+}
+
+/** gen/<component>/build/<component>.wasm and .json, each written whole or not at all. */
+function writeOutput(genDir: string, component: string, bytes: Uint8Array, record: object): string {
+  const dir = join(genDir, component, BUILD_DIR);
+  mkdirSync(dir, { recursive: true });
+  const wasm = join(dir, `${component}.wasm`);
+  writeFileSync(`${wasm}.tmp`, bytes);
+  renameSync(`${wasm}.tmp`, wasm);
+  writeFileSync(join(dir, `${component}.json.tmp`), `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(join(dir, `${component}.json.tmp`), join(dir, `${component}.json`));
+  return wasm;
+}

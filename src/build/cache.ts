@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cacheDir } from "../paths.js";
+
+/** What produced a cached component; stored beside it. */
+export interface CacheRecord {
+  key: string;
+  digest: string;
+  size: number;
+  toolchain: string;
+  seconds: number;
+}
+
+/**
+ * Components addressed by a hash of everything that shapes them. Entries are written to a
+ * temporary name and renamed, so two pelatod processes building the same key at once both
+ * end with one whole file, never a torn one.
+ */
+export class ComponentCache {
+  readonly dir: string;
+  constructor(root = join(cacheDir(), "components")) {
+    this.dir = root;
+  }
+
+  static key(parts: { sourceDigest: string; witDigest: string; toolchain: string; world: string }): string {
+    return createHash("sha256").update(JSON.stringify([parts.sourceDigest, parts.witDigest, parts.toolchain, parts.world])).digest("hex");
+  }
+
+  get(key: string): { bytes: Uint8Array; record: CacheRecord } | undefined {
+    try {
+      const record = JSON.parse(readFileSync(join(this.dir, `${key}.json`), "utf8")) as CacheRecord;
+      const bytes = readFileSync(join(this.dir, `${key}.wasm`));
+      if (sha256(bytes) !== record.digest) return undefined; // damaged entry: rebuild
+      return { bytes, record };
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(key: string, bytes: Uint8Array, meta: Omit<CacheRecord, "key" | "digest" | "size">): CacheRecord {
+    mkdirSync(this.dir, { recursive: true });
+    const record: CacheRecord = { key, digest: sha256(bytes), size: bytes.length, ...meta };
+    const tmp = `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    writeFileSync(join(this.dir, `${key}.wasm${tmp}`), bytes);
+    renameSync(join(this.dir, `${key}.wasm${tmp}`), join(this.dir, `${key}.wasm`));
+    writeFileSync(join(this.dir, `${key}.json${tmp}`), JSON.stringify(record));
+    renameSync(join(this.dir, `${key}.json${tmp}`), join(this.dir, `${key}.json`));
+    return record;
+  }
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+/** Hash of every file under a folder (the WIT worlds the build embeds). */
+export function digestTree(dir: string): string {
+  const h = createHash("sha256");
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else h.update(`${p.slice(dir.length)}\0`).update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return h.digest("hex");
+}

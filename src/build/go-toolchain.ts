@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa, ExecaError } from "execa";
+import { RuntimeFailure } from "../errors.js";
+import { componentize, JCO_VERSION } from "./componentize.js";
+import { mapCompilerOutput } from "./error-map.js";
+import { CompileError } from "./errors.js";
+import type { BuildJob, Toolchain } from "./toolchain.js";
+
+/** Flags for mainline Go: a reactor-style library (c-shared) with exports via go:wasmexport. */
+export const GO_BUILD_FLAGS = ["build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w", "-o"];
+
+/** How many compiler processes this process started; tests read it to prove cache hits. */
+export const compilerStats = { runs: 0 };
+
+export class GoToolchain implements Toolchain {
+  readonly name = "go" as const;
+  #fingerprint: Promise<string> | undefined;
+
+  fingerprint(): Promise<string> {
+    this.#fingerprint ??= execa("go", ["version"], { env: goEnv() })
+      .then(({ stdout }) => `${stdout.trim()}|${GO_BUILD_FLAGS.join(" ")}|jco ${JCO_VERSION}`)
+      .catch((err: unknown) => {
+        throw new RuntimeFailure("the go toolchain needs Go >= 1.24 on PATH (go version failed)", { cause: err });
+      });
+    return this.#fingerprint;
+  }
+
+  async build(job: BuildJob): Promise<Uint8Array> {
+    const core = join(job.workDir, "core.wasm");
+    compilerStats.runs++;
+    const child = execa("go", [...GO_BUILD_FLAGS, core, "."], { cwd: job.projectDir, env: goEnv(), all: true, cancelSignal: job.signal, reject: false });
+    child.all?.on("data", (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).forEach((l) => job.onOutput?.(l)));
+    const result = await child;
+    if (result.isCanceled) throw new RuntimeFailure(`build of ${job.task.dir} was cancelled`);
+    if (result.exitCode !== 0) {
+      if ((result as ExecaError).code === "ENOENT") throw new RuntimeFailure("the go toolchain needs Go >= 1.24 on PATH");
+      const diagnostics = mapCompilerOutput(String(result.all ?? ""), job.task.task.codePath, `gen/${job.task.dir}`);
+      throw new CompileError(job.task.dir, diagnostics);
+    }
+    return componentize(readFileSync(core), job.task.template.world);
+  }
+}
+
+function goEnv(): NodeJS.ProcessEnv {
+  // GOFLAGS from the user's shell could change the output behind the cache's back.
+  return { ...process.env, GOOS: "wasip1", GOARCH: "wasm", CGO_ENABLED: "0", GOFLAGS: "-mod=mod", GOWORK: "off" };
+}

@@ -1,0 +1,6 @@
+export { buildProject, BUILD_DIR, type BuildEvent, type BuildOptions, type TaskBuildResult } from "./build-project.js";
+export { ComponentCache, sha256 } from "./cache.js";
+export { CompileError } from "./errors.js";
+export { GoToolchain, compilerStats } from "./go-toolchain.js";
+export { TOOLCHAIN_NAMES, type Toolchain, type ToolchainName } from "./toolchain.js";
+export { componentize, WIT_DIR } from "./componentize.js";

@@ -1,0 +1,25 @@
+import type { RenderedTask } from "../render/index.js";
+
+/** One task to compile: its rendered project on disk and where the component goes. */
+export interface BuildJob {
+  task: RenderedTask;
+  /** Absolute path of gen/<component>/. */
+  projectDir: string;
+  /** Folder the toolchain may use for intermediate files; removed afterwards. */
+  workDir: string;
+  signal: AbortSignal;
+  /** Compiler output, line by line, for progress. */
+  onOutput?: (line: string) => void;
+}
+
+/** Turns a rendered Go project into a WebAssembly component (WASI 0.2). */
+export interface Toolchain {
+  readonly name: ToolchainName;
+  /** Everything about the toolchain that changes its output (versions, flags); part of the cache key. */
+  fingerprint(): Promise<string>;
+  /** Compiles and returns the component's bytes; throws CompileError for errors in user code. */
+  build(job: BuildJob): Promise<Uint8Array>;
+}
+
+export type ToolchainName = "go";
+export const TOOLCHAIN_NAMES: readonly ToolchainName[] = ["go"];
