@@ -59,8 +59,8 @@ func bump(base uintptr, used *uintptr, capacity uintptr, oldPtr, oldSize, align,
 		if newSize < n {
 			n = newSize
 		}
-		dst := unsafe.Slice((*byte)(unsafe.Pointer(p)), n)
-		src := unsafe.Slice((*byte)(unsafe.Pointer(uintptr(oldPtr))), n)
+		dst := unsafe.Slice((*byte)(Addr(uint32(p))), n)
+		src := unsafe.Slice((*byte)(Addr(oldPtr)), n)
 		for i := range dst { // no memmove: keep this call free of runtime calls
 			dst[i] = src[i]
 		}
@@ -117,12 +117,11 @@ func Alloc(size, align uint32) unsafe.Pointer {
 	if p == badPtr {
 		panic("cabi: arena full")
 	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(uintptr(p))), size)
-	clear(b)
+	clear(unsafe.Slice((*byte)(Addr(p)), size))
 	if top > peak {
 		peak = top
 	}
-	return unsafe.Pointer(uintptr(p))
+	return Addr(p)
 }
 
 // Stats reports the arena capacity, its high-water mark, and the size of the
@@ -137,6 +136,24 @@ func TakeOverflow() uint32 {
 	n := overflowSize
 	overflowSize = 0
 	return n
+}
+
+// Addr turns a linear-memory address (as the canonical ABI passes it) into a
+// pointer. Everything the host hands over lives in the arena or in Go memory
+// kept alive by the glue, and Go's GC never moves memory on wasm. (This is the
+// one place `go vet` reports "possible misuse of unsafe.Pointer"; it is
+// intended.)
+//
+//go:nosplit
+func Addr(p uint32) unsafe.Pointer { return unsafe.Pointer(uintptr(p)) }
+
+// View returns the n bytes at linear-memory address p without copying; valid
+// only until the arena is released.
+func View(p, n uint32) []byte {
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(Addr(p)), n)
 }
 
 // Ptr is an address in linear memory as the canonical ABI sees it.
@@ -164,14 +181,14 @@ func String(ptr, n uint32) string {
 	if n == 0 {
 		return ""
 	}
-	return string(unsafe.Slice((*byte)(unsafe.Pointer(uintptr(ptr))), n))
+	return string(unsafe.Slice((*byte)(Addr(ptr)), n))
 }
 
 // Bytes lifts (copies) a list<u8> from linear memory into a new Go slice.
 func Bytes(ptr, n uint32) []byte {
 	b := make([]byte, n)
 	if n != 0 {
-		copy(b, unsafe.Slice((*byte)(unsafe.Pointer(uintptr(ptr))), n))
+		copy(b, unsafe.Slice((*byte)(Addr(ptr)), n))
 	}
 	return b
 }

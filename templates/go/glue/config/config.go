@@ -54,7 +54,7 @@ func GetAll() (map[string]string, error) {
 	base, n := cabi.U32(ret, 4), cabi.U32(ret, 8)
 	out := make(map[string]string, n)
 	for i := uint32(0); i < n; i++ {
-		e := unsafe.Pointer(uintptr(base + 16*i))
+		e := cabi.Addr(base + 16*i)
 		out[cabi.StringAt(e, 0)] = cabi.StringAt(e, 8)
 	}
 	return out, nil

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"unsafe"
 
 	"pelato.local/task/glue/cabi"
 	"pelato.local/task/glue/logging"
@@ -190,7 +189,7 @@ func readBody(req uint32) (body []byte, tooLarge bool, err error) {
 			cabi.Release(m)
 			return nil, true, nil
 		}
-		body = append(body, unsafe.Slice((*byte)(unsafe.Pointer(uintptr(ptr))), n)...)
+		body = append(body, cabi.View(ptr, n)...)
 		cabi.Release(m)
 	}
 }

@@ -1,0 +1,72 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ComponentCache, compilerStats, sha256 } from "../../src/build/index.js";
+import { buildAll, buildDir } from "../helpers/build.js";
+import { EXAMPLE, tempProject } from "../helpers/project.js";
+
+test("a second build with nothing changed starts 0 compiler processes; a changed task rebuilds alone", async () => {
+  const cacheRoot = mkdtempSync(join(tmpdir(), "pelato-cache-"));
+  const p = tempProject({}, EXAMPLE);
+  try {
+    const cache = new ComponentCache(cacheRoot);
+    const first = await buildDir(p.dir, cache);
+    assert.ok([...first.values()].every((r) => !r.cacheHit));
+    const runs = compilerStats.runs;
+
+    const second = await buildDir(p.dir, cache);
+    assert.equal(compilerStats.runs, runs, "no compiler started");
+    assert.ok([...second.values()].every((r) => r.cacheHit));
+    for (const [c, r] of second) assert.equal(r.digest, first.get(c)!.digest);
+
+    const filter = join(p.dir, "tasks", "filter.go");
+    writeFileSync(filter, readFileSync(filter, "utf8").replace("r.Data > 400", "r.Data > 500"));
+    const third = await buildDir(p.dir, cache);
+    assert.equal(compilerStats.runs, runs + 1, "only the changed task compiled");
+    assert.equal(third.get("celsius_to_kelvin_conversion")!.cacheHit, true);
+    assert.equal(third.get("temp_filter")!.cacheHit, false);
+
+    // The output in gen/ is the cached component byte for byte, with its record.
+    const out = third.get("temp_filter")!;
+    assert.equal(sha256(readFileSync(out.wasm)), out.digest);
+    const record = JSON.parse(readFileSync(out.wasm.replace(/\.wasm$/, ".json"), "utf8"));
+    assert.equal(record.digest, out.digest);
+    assert.equal(record.toolchain, "go");
+  } finally {
+    p.cleanup();
+    rmSync(cacheRoot, { recursive: true, force: true });
+  }
+});
+
+test("two builds of the same project at once share one cache safely", async () => {
+  const cacheRoot = mkdtempSync(join(tmpdir(), "pelato-cache-"));
+  const a = tempProject({}, EXAMPLE);
+  const b = tempProject({}, EXAMPLE);
+  try {
+    const [ra, rb] = await Promise.all([buildDir(a.dir, new ComponentCache(cacheRoot)), buildDir(b.dir, new ComponentCache(cacheRoot))]);
+    for (const [c, r] of ra) assert.equal(r.digest, rb.get(c)!.digest);
+    const again = await buildDir(a.dir, new ComponentCache(cacheRoot));
+    assert.ok([...again.values()].every((r) => r.cacheHit));
+  } finally {
+    a.cleanup();
+    b.cleanup();
+    rmSync(cacheRoot, { recursive: true, force: true });
+  }
+});
+
+test("a damaged cache entry is rebuilt, not served", async () => {
+  const cacheRoot = mkdtempSync(join(tmpdir(), "pelato-cache-"));
+  const p = tempProject({}, EXAMPLE);
+  try {
+    const cache = new ComponentCache(cacheRoot);
+    await buildDir(p.dir, cache);
+    for (const f of readdirSync(cacheRoot).filter((n) => n.endsWith(".wasm"))) writeFileSync(join(cacheRoot, f), "garbage");
+    const results = await buildAll(p.dir, cache);
+    assert.ok(results.every((r) => r.ok && !r.cacheHit));
+  } finally {
+    p.cleanup();
+    rmSync(cacheRoot, { recursive: true, force: true });
+  }
+});
