@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { randomBytes } from "node:crypto";
+import { transpile } from "@bytecodealliance/jco";
+import * as shim from "@bytecodealliance/preview2-shim";
+import { RuntimeFailure } from "../errors.js";
+import { cacheDir } from "../paths.js";
+
+/** Host functions for a component's non-WASI imports, keyed by interface without version: `wasmcloud:messaging/consumer`. */
+export type HostImports = Record<string, Record<string, unknown>>;
+
+export interface LoadedComponent {
+  /** Exports keyed by versioned interface name, e.g. `wasmcloud:messaging/handler@0.2.0`. */
+  exports: Record<string, Record<string, (...args: never[]) => unknown>>;
+  imports: string[];
+}
+
+const MANIFEST = "imports.json";
+
+/**
+ * Runs a component in this Node process through jco: transpiled once per component digest
+ * (cached on disk), then instantiated with WASI from preview2-shim and `host` for the rest.
+ */
+export async function loadComponent(bytes: Uint8Array, digest: string, host: HostImports): Promise<LoadedComponent> {
+  const dir = await transpiled(bytes, digest);
+  const imports = JSON.parse(readFileSync(join(dir, MANIFEST), "utf8")) as string[];
+  const mod = (await import(pathToFileURL(join(dir, "component.js")).href)) as {
+    instantiate: (getCore: (path: string) => Promise<WebAssembly.Module>, imports: object) => Promise<LoadedComponent["exports"]>;
+  };
+  const importObject: Record<string, unknown> = {};
+  for (const spec of imports) importObject[spec] = implementation(spec, host);
+  const exports = await mod.instantiate((path) => WebAssembly.compile(readFileSync(join(dir, path))), importObject);
+  return { exports, imports };
+}
+
+async function transpiled(bytes: Uint8Array, digest: string): Promise<string> {
+  const dir = join(cacheDir(), "jco", digest.replace(/^sha256:/, ""));
+  if (existsSync(join(dir, MANIFEST))) return dir;
+  const { files, imports } = await transpile(bytes, { name: "component", instantiation: "async", noTypescript: true, base64Cutoff: 0 } as Parameters<typeof transpile>[1]);
+  const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  for (const [name, content] of Object.entries(files as Record<string, Uint8Array>)) {
+    mkdirSync(dirname(join(staging, name)), { recursive: true });
+    writeFileSync(join(staging, name), content);
+  }
+  writeFileSync(join(staging, MANIFEST), JSON.stringify(imports));
+  try {
+    renameSync(staging, dir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another process won the race: use its copy
+  }
+  return dir;
+}
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function implementation(spec: string, host: HostImports): unknown {
+  const iface = spec.split("@")[0]!;
+  if (host[iface]) return host[iface];
+  const wasi = /^wasi:([a-z]+)\/([a-z-]+)$/.exec(iface);
+  const fromShim = wasi ? (shim as Record<string, Record<string, unknown> | undefined>)[wasi[1]!]?.[camel(wasi[2]!)] : undefined;
+  if (fromShim) return fromShim;
+  if (iface.endsWith("/types")) return {}; // an interface of types only
+  throw new RuntimeFailure(`the component imports ${spec}, which this host does not provide`);
+}

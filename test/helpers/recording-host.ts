@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import { sha256 } from "../../src/build/index.js";
+import { loadComponent, type LoadedComponent } from "../../src/host/load-component.js";
+
+export interface Recording {
+  published: { subject: string; body: string; replyTo?: string }[];
+  logs: { level: string; context: string; message: string }[];
+  kv: Map<string, Map<string, string>>;
+  config: Record<string, string>;
+}
+
+/** Loads a built component in Node with recording stand-ins for every wasmCloud import. */
+export async function recordingInstance(wasm: string, config: Record<string, string>): Promise<{ component: LoadedComponent; rec: Recording }> {
+  const rec: Recording = { published: [], logs: [], kv: new Map(), config };
+  const bytes = readFileSync(wasm);
+  const decode = (b: Uint8Array) => Buffer.from(b).toString("utf8");
+  const buckets: { name: string }[] = [];
+  class Bucket {
+    constructor(readonly name: string) {}
+    get(key: string) {
+      return rec.kv.get(this.name)?.get(key) === undefined ? undefined : new TextEncoder().encode(rec.kv.get(this.name)!.get(key));
+    }
+    set(key: string, value: Uint8Array) {
+      if (!rec.kv.has(this.name)) rec.kv.set(this.name, new Map());
+      rec.kv.get(this.name)!.set(key, decode(value));
+    }
+    delete(key: string) {
+      rec.kv.get(this.name)?.delete(key);
+    }
+    exists(key: string) {
+      return rec.kv.get(this.name)?.has(key) ?? false;
+    }
+    listKeys() {
+      return { keys: [...(rec.kv.get(this.name)?.keys() ?? [])], cursor: undefined };
+    }
+  }
+  const component = await loadComponent(bytes, sha256(bytes), {
+    "wasmcloud:messaging/consumer": {
+      publish(msg: { subject: string; body: Uint8Array; replyTo?: string }) {
+        rec.published.push({ subject: msg.subject, body: decode(msg.body), ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
+      },
+      request() {
+        throw "no responders";
+      },
+    },
+    "wasi:config/runtime": {
+      get: (key: string) => rec.config[key],
+      getAll: () => Object.entries(rec.config),
+    },
+    "wasi:logging/logging": {
+      log: (level: string, context: string, message: string) => rec.logs.push({ level, context, message }),
+    },
+    "wasi:keyvalue/store": {
+      Bucket,
+      open(name: string) {
+        buckets.push({ name });
+        return new Bucket(name);
+      },
+    },
+  });
+  return { component, rec };
+}
+
+export function message(subject: string, body: string, replyTo?: string) {
+  return { subject, body: new TextEncoder().encode(body), replyTo };
+}
