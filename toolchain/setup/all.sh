@@ -7,6 +7,7 @@ if ! command -v go >/dev/null; then
   echo "pelato setup: Go >= 1.24 is required (GOOS=wasip1 builds); install it from your distribution or go.dev" >&2
   exit 1
 fi
+bash toolchain/setup/wasmtime-py.sh >/dev/null
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "pelato setup: installing Node packages" >&2
   npm ci --no-audit --no-fund >&2

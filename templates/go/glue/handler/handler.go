@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"unsafe"
 
 	"pelato.local/task/glue/cabi"
@@ -46,7 +47,8 @@ func handleMessage(subjPtr, subjLen, bodyPtr, bodyLen, rtTag, rtPtr, rtLen uint3
 		retArea = struct{ tag, ptr, len uint32 }{0, 0, 0}
 		retKeep = ""
 	} else {
-		retKeep = err.Error()
+		// WIT strings must be valid UTF-8 (wasmtime traps otherwise)
+		retKeep = strings.ToValidUTF8(err.Error(), "\uFFFD")
 		p, n := cabi.StringPtr(retKeep)
 		retArea = struct{ tag, ptr, len uint32 }{1, p, n}
 	}

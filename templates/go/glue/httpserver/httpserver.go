@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"pelato.local/task/glue/cabi"
 	"pelato.local/task/glue/logging"
@@ -198,6 +199,7 @@ func writeResponse(out uint32, status int, body []byte, ctype string) {
 	mark := cabi.Mark()
 	defer cabi.Release(mark)
 	headers := newFields()
+	ctype = strings.ToValidUTF8(ctype, "")
 	if ctype != "" {
 		r := cabi.Alloc(4, 1)
 		name := "content-type"

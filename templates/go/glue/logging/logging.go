@@ -3,6 +3,7 @@ package logging
 
 import (
 	"runtime"
+	"strings"
 
 	"pelato.local/task/glue/cabi"
 )
@@ -24,6 +25,9 @@ func wasmLog(level, ctxPtr, ctxLen, msgPtr, msgLen uint32)
 
 // Log writes one log line through the host.
 func Log(level Level, context, message string) {
+	// WIT strings must be valid UTF-8 (wasmtime traps the call otherwise)
+	context = strings.ToValidUTF8(context, "\uFFFD")
+	message = strings.ToValidUTF8(message, "\uFFFD")
 	cp, cl := cabi.StringPtr(context)
 	mp, ml := cabi.StringPtr(message)
 	wasmLog(uint32(level), cp, cl, mp, ml)
