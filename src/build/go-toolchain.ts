@@ -8,7 +8,7 @@ import { CompileError } from "./errors.js";
 import type { BuildJob, Toolchain } from "./toolchain.js";
 
 /** Flags for mainline Go: a reactor-style library (c-shared) with exports via go:wasmexport. */
-export const GO_BUILD_FLAGS = ["build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w", "-o"];
+export const GO_BUILD_FLAGS = ["build", "-buildmode=c-shared", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o"];
 
 /** How many compiler processes this process started; tests read it to prove cache hits. */
 export const compilerStats = { runs: 0 };

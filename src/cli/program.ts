@@ -1,9 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { UsageError } from "../errors.js";
 import { buildCommand } from "./commands/build.js";
+import { deployCommand } from "./commands/deploy.js";
 import { genCommand } from "./commands/gen.js";
 import { graphCommand } from "./commands/graph.js";
 import { initCommand } from "./commands/init.js";
+import { removeCommand } from "./commands/remove.js";
+import { statusCommand } from "./commands/status.js";
 import { validateCommand } from "./commands/validate.js";
 import { Output } from "./output.js";
 
@@ -13,7 +16,7 @@ export function createProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand()]) {
+  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), deployCommand(), removeCommand(), statusCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return program;

@@ -12,6 +12,8 @@ export interface ConfigFlags {
   parallel?: string;
   natsHost?: string;
   natsPort?: string;
+  natsUrl?: string;
+  timeout?: string;
 }
 
 export type ConfigSource = "flag" | "environment" | ".env" | "default";
@@ -29,7 +31,7 @@ export interface ResolvedConfig {
   };
   /** Builds at once. PARALLEL_BUILD: a number, or True (= cores, the default) / False (= 1). */
   parallelBuild: number;
-  nats: { host: string; port: number };
+  nats: NatsSettings;
   /** wadm lattice name. Default: default. */
   lattice: string;
   enableMetrics: boolean;
@@ -38,7 +40,28 @@ export interface ResolvedConfig {
   sources: Record<string, ConfigSource>;
 }
 
+/** How to reach the lattice's NATS; names follow the nats CLI's environment variables. */
+export interface NatsSettings {
+  host: string;
+  port: number;
+  /** NATS_URL: comma-separated server URLs; when set, host and port are not used. */
+  servers: string[];
+  user?: string;
+  password?: Secret;
+  token?: Secret;
+  /** NATS_CREDS: a .creds file (JWT + nkey seed). */
+  credsFile?: string;
+  /** NATS_NKEY: a file holding an nkey seed. */
+  nkeyFile?: string;
+  tls?: { ca?: string; cert?: string; key?: string };
+  /** NATS_JS_DOMAIN: JetStream domain (a leaf node's, for example). */
+  jsDomain?: string;
+  /** NATS_TIMEOUT_MS: time-out of each request. Default: 5000. */
+  timeoutMs: number;
+}
+
 export const DEFAULT_REGISTRY = "localhost:5000";
+export const DEFAULT_NATS_TIMEOUT_MS = 5000;
 export const DEFAULT_NATS_HOST = "127.0.0.1";
 export const DEFAULT_NATS_PORT = 4222;
 export const DEFAULT_LATTICE = "default";
@@ -50,6 +73,8 @@ const FLAG_FOR: Record<string, keyof ConfigFlags> = {
   PARALLEL_BUILD: "parallel",
   NATS_HOST: "natsHost",
   NATS_PORT: "natsPort",
+  NATS_URL: "natsUrl",
+  NATS_TIMEOUT_MS: "timeout",
 };
 
 /** Resolves configuration once, in the order flags > environment > project `.env` > defaults. */
@@ -93,6 +118,25 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
   const httpPort = httpPortRaw === undefined ? DEFAULT_HTTP_PORT : Number(httpPortRaw);
   if (!Number.isInteger(httpPort) || httpPort < 1 || httpPort > 65535) fail("PELATO_HTTP_PORT", `"${httpPortRaw}" is not a port number (1-65535)`);
 
+  const timeoutRaw = raw("NATS_TIMEOUT_MS");
+  const timeoutMs = timeoutRaw === undefined ? DEFAULT_NATS_TIMEOUT_MS : Number(timeoutRaw);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) fail("NATS_TIMEOUT_MS", `"${timeoutRaw}" is not a number of milliseconds`);
+  const servers = (raw("NATS_URL") ?? `nats://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`).split(",").map((u) => u.trim()).filter(Boolean);
+  const natsPassword = raw("NATS_PASSWORD");
+  const natsToken = raw("NATS_TOKEN");
+  const tls = { ca: raw("NATS_CA"), cert: raw("NATS_CERT"), key: raw("NATS_KEY") };
+  const optional = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const nats: NatsSettings = {
+    host,
+    port,
+    servers,
+    timeoutMs,
+    ...optional({ user: raw("NATS_USER"), credsFile: raw("NATS_CREDS"), nkeyFile: raw("NATS_NKEY"), jsDomain: raw("NATS_JS_DOMAIN") }),
+    ...(natsPassword !== undefined ? { password: new Secret(natsPassword) } : {}),
+    ...(natsToken !== undefined ? { token: new Secret(natsToken) } : {}),
+    ...(Object.values(tls).some((v) => v !== undefined) ? { tls: optional(tls) } : {}),
+  };
+
   const lattice = raw("PELATO_LATTICE") ?? DEFAULT_LATTICE;
   if (!/^[A-Za-z0-9_-]+$/.test(lattice)) fail("PELATO_LATTICE", `"${lattice}" is not a lattice name (letters, digits, '-', '_')`);
 
@@ -110,7 +154,7 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
       ...(password !== undefined ? { password: new Secret(password) } : {}),
     },
     parallelBuild: parallelBuild!,
-    nats: { host, port },
+    nats,
     lattice,
     enableMetrics: enableMetrics!,
     httpPort,

@@ -12,7 +12,7 @@ test("defaults apply when nothing is set", () => {
     const c = resolveConfig(p.dir, {}, {});
     assert.equal(c.registry.url, "localhost:5000");
     assert.equal(c.registry.configured, false);
-    assert.deepEqual(c.nats, { host: "127.0.0.1", port: 4222 });
+    assert.deepEqual(c.nats, { host: "127.0.0.1", port: 4222, servers: ["nats://127.0.0.1:4222"], timeoutMs: 5000 });
     assert.equal(c.lattice, "default");
     assert.equal(c.parallelBuild, availableParallelism());
     assert.equal(c.enableMetrics, false);

@@ -1,0 +1,46 @@
+import { Command } from "commander";
+import { PROJECT_ANNOTATION } from "../../render/index.js";
+import { currentStatus, projectApplications, type WadmClient } from "../../wadm/index.js";
+import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
+import { withNatsOptions, withWadm } from "../lattice.js";
+import type { Output } from "../output.js";
+
+export function statusCommand(): Command {
+  return withNatsOptions(withCommonOptions(new Command("status").description("show this project's applications on the lattice: versions, status, components")))
+    .option("--watch", "keep following wadm's status updates (Ctrl-C to stop)")
+    .action(async (dir: string, opts: CommonOptions & { watch?: boolean }) => {
+      const out = outputFor(opts);
+      const { project, config } = await loadProjectAndConfig(dir, opts);
+      await withWadm(config, async (wadm) => {
+        const names = await projectApplications(wadm, project.name, PROJECT_ANNOTATION);
+        await show(wadm, names, out);
+        if (!opts.watch) return;
+        const sub = wadm.nc.subscribe(wadm.subjects.statusUpdates());
+        const stop = () => sub.unsubscribe();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+        for await (const msg of sub) {
+          const name = msg.subject.split(".").at(-1)!;
+          if (names.includes(name)) await show(wadm, names, out);
+        }
+      });
+    });
+}
+
+async function show(wadm: WadmClient, names: string[], out: Output): Promise<void> {
+  const models = new Map((await wadm.list()).map((m) => [m.name, m]));
+  const apps = await Promise.all(
+    names.map(async (name) => {
+      const m = models.get(name);
+      const detail = await wadm.status(name);
+      const status = currentStatus(m);
+      const components = (detail.components ?? []).map((c) => ({ name: c.name, status: c.status.type, ...(c.status.message ? { message: c.status.message } : {}) }));
+      return { name, version: m?.version, deployed_version: m?.deployed_version ?? null, status: status.type, message: status.message ?? "", components };
+    }),
+  );
+  const rows = [["APPLICATION", "VERSION", "DEPLOYED", "STATUS", "DETAIL"], ...apps.map((a) => [a.name, a.version ?? "", a.deployed_version ?? "-", a.status, a.message])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const table = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
+  const comps = apps.flatMap((a) => a.components.map((c) => `  ${a.name}/${c.name}: ${c.status}${c.message ? ` (${c.message})` : ""}`));
+  out.result({ applications: apps }, apps.length === 0 ? "nothing of this project is deployed" : [table, ...comps].join("\n"));
+}

@@ -1,0 +1,25 @@
+import type { StatusType, VersionInfo } from "./types.js";
+
+
+/** What to ask wadm for one application, decided from what it already has. */
+export type DeployStep =
+  | { kind: "unchanged" } // this version is stored and deployed: nothing to send
+  | { kind: "deploy" } // stored but not deployed (an older one is, or none): deploy it
+  | { kind: "put-and-deploy" }; // new content: store it as a new version, then deploy
+
+/**
+ * `stored` are the versions wadm keeps (a put of one of them is refused); `deployedVersion`
+ * is the one wadm was last asked to deploy (list's deployed_version; null after undeploy).
+ */
+export function planDeploy(version: string, stored: readonly VersionInfo[], deployedVersion?: string | null): DeployStep {
+  if (deployedVersion === version) return { kind: "unchanged" };
+  if (stored.some((v) => v.version === version)) return { kind: "deploy" };
+  return { kind: "put-and-deploy" };
+}
+
+/** Whether waiting for an application can stop, and how it ended. */
+export function settled(status: StatusType): "deployed" | "failed" | undefined {
+  if (status === "deployed") return "deployed";
+  if (status === "failed") return "failed";
+  return undefined;
+}

@@ -1,0 +1,165 @@
+// deploy, remove and status against a real nats-server and a real wadm (no host: wadm accepts
+// applications and reports that it waits for hosts; running them is the real-lattice suite's).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect } from "@nats-io/transport-node";
+import { resolveConfig } from "../../src/config/index.js";
+import { connectNats } from "../../src/nats/connect.js";
+import { renderProject } from "../../src/render/index.js";
+import { deployManifests, WadmApiError, WadmClient, type Manifest } from "../../src/wadm/index.js";
+import { loadProject } from "../../src/workflow/index.js";
+import { RENDER_OPTIONS } from "../helpers/fixtures.js";
+import { pelatod } from "../helpers/cli.js";
+import { EXAMPLE, tempProject } from "../helpers/project.js";
+import { freePort, startNats, startWadm, type NatsServer } from "../helpers/servers.js";
+
+let nats: NatsServer;
+let wadm: { stop(): Promise<void> };
+const project = tempProject({}, EXAMPLE);
+const env = () => ({ NATS_URL: nats.url, NATS_TIMEOUT_MS: "5000" });
+
+before(async () => {
+  nats = await startNats();
+  wadm = await startWadm(nats);
+});
+after(async () => {
+  await wadm?.stop();
+  await nats?.stop();
+  project.cleanup();
+});
+
+async function models(): Promise<{ name: string; version: string; deployed_version: string | null }[]> {
+  const nc = await connect({ servers: nats.url });
+  try {
+    return (await new WadmClient(nc, "default").list()).map((m) => ({ name: m.name, version: m.version, deployed_version: m.deployed_version ?? null }));
+  } finally {
+    await nc.close();
+  }
+}
+
+async function versions(name: string): Promise<string[]> {
+  const nc = await connect({ servers: nats.url });
+  try {
+    return (await new WadmClient(nc, "default").versions(name)).map((v) => v.version);
+  } finally {
+    await nc.close();
+  }
+}
+
+test("deploy, redeploy unchanged, change one task, remove", async () => {
+  const first = pelatod(["deploy", project.dir, "--no-wait", "--json"], { env: env() });
+  assert.equal(first.code, 0, first.stderr + first.stdout);
+  const steps = JSON.parse(first.stdout).steps as { name: string; step: string; version: string }[];
+  assert.deepEqual(steps.map((s) => [s.name, s.step]), [["celsius_to_kelvin_conversion", "put-and-deploy"], ["temp_filter", "put-and-deploy"]]);
+  const listed = await models();
+  assert.deepEqual(listed.map((m) => m.name).sort(), ["celsius_to_kelvin_conversion", "temp_filter"]);
+  for (const m of listed) assert.equal(m.deployed_version, steps.find((s) => s.name === m.name)!.version);
+
+  const again = pelatod(["deploy", project.dir, "--no-wait", "--json"], { env: env() });
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(JSON.parse(again.stdout).steps.map((s: { step: string }) => s.step), ["unchanged", "unchanged"]);
+  assert.equal((await versions("temp_filter")).length, 1, "no new version");
+
+  const filter = join(project.dir, "tasks", "filter.go");
+  writeFileSync(filter, readFileSync(filter, "utf8").replace("r.Data > 400", "r.Data > 450"));
+  const changed = JSON.parse(pelatod(["deploy", project.dir, "--no-wait", "--json"], { env: env() }).stdout).steps as { name: string; step: string }[];
+  assert.deepEqual(changed.map((s) => [s.name, s.step]), [["celsius_to_kelvin_conversion", "unchanged"], ["temp_filter", "put-and-deploy"]]);
+  assert.equal((await versions("temp_filter")).length, 2);
+  assert.equal((await versions("celsius_to_kelvin_conversion")).length, 1);
+
+  const status = pelatod(["status", project.dir, "--json"], { env: env() });
+  assert.equal(status.code, 0, status.stderr);
+  const apps = JSON.parse(status.stdout).applications as { name: string; status: string; message: string }[];
+  assert.deepEqual(apps.map((a) => a.name), ["celsius_to_kelvin_conversion", "temp_filter"]);
+  assert.ok(apps.every((a) => a.status === "waiting" && /no hosts/.test(a.message)), JSON.stringify(apps));
+
+  const removed = pelatod(["remove", project.dir, "--json"], { env: env() });
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.deepEqual(JSON.parse(removed.stdout).removed, ["celsius_to_kelvin_conversion", "temp_filter"]);
+  assert.deepEqual(await models(), []);
+});
+
+test("remove leaves other projects' applications alone", async () => {
+  const other = tempProject({}, EXAMPLE);
+  try {
+    const wf = join(other.dir, "workflow.yaml");
+    writeFileSync(wf, readFileSync(wf, "utf8").replace("project_name: Temperature data analysis", "project_name: Another project").replaceAll("component_name: ", "component_name: other_"));
+    assert.equal(pelatod(["deploy", other.dir, "--no-wait"], { env: env() }).code, 0);
+    assert.equal(pelatod(["deploy", project.dir, "--no-wait"], { env: env() }).code, 0);
+    const r = pelatod(["remove", project.dir, "--json"], { env: env() });
+    assert.deepEqual(JSON.parse(r.stdout).removed, ["celsius_to_kelvin_conversion", "temp_filter"]);
+    assert.deepEqual((await models()).map((m) => m.name).sort(), ["other_celsius_to_kelvin_conversion", "other_temp_filter"]);
+    pelatod(["remove", other.dir], { env: env() });
+  } finally {
+    other.cleanup();
+  }
+});
+
+test("waiting for deployed reports wadm's own status when the time runs out", async () => {
+  const r = pelatod(["deploy", project.dir, "--wait-timeout", "2"], { env: env() });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /celsius_to_kelvin_conversion: not deployed after 2 s \(waiting: Waiting for status: Lattice contains no hosts/);
+  assert.match(r.stderr, /temp_filter: waiting: /, "progress shows wadm's status");
+  pelatod(["remove", project.dir], { env: env() });
+});
+
+test("wadm rejecting a manifest: its message is shown", async () => {
+  const nc = await connect({ servers: nats.url });
+  try {
+    const client = new WadmClient(nc, "default");
+    await assert.rejects(client.put({ metadata: { name: "x", annotations: { version: "v1" } }, spec: { components: [{ name: "c", type: "nonsense" }] } } as never), (e: unknown) => {
+      assert.ok(e instanceof WadmApiError);
+      assert.match(e.message, /^wadm refused wadm\.api\.default\.model\.put: Unable to parse manifest/);
+      assert.doesNotMatch(e.message, /backtrace/i);
+      return true;
+    });
+  } finally {
+    await nc.close();
+  }
+});
+
+test("NATS not reachable: a clear error naming the server, exit 1", async () => {
+  const port = await freePort();
+  const r = pelatod(["deploy", project.dir, "--no-wait"], { env: { NATS_URL: `nats://127.0.0.1:${port}` } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^error: cannot connect to NATS at nats://127\\.0\\.0\\.1:${port}`, "m"));
+});
+
+test("no wadm on the lattice: an error naming the subject", async () => {
+  const bare = await startNats(); // wadm serves every lattice on its NATS, so a NATS without one
+  try {
+    const r = pelatod(["deploy", project.dir, "--no-wait", "--lattice", "edge1"], { env: { NATS_URL: bare.url } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no answer from wadm on wadm\.api\.edge1\.model\.get \(no responders\)/);
+  } finally {
+    await bare.stop();
+  }
+});
+
+test("NATS restarted between two deploys: the same client reconnects and the second deploy succeeds", async () => {
+  const config = resolveConfig(project.dir, { natsUrl: nats.url }, {});
+  const nc = await connectNats(config.nats);
+  try {
+    const client = new WadmClient(nc, "default", 5000);
+    const rendered = async () => (await renderProject(await loadProject(project.dir), RENDER_OPTIONS)).tasks.map((t) => t.manifest as Manifest);
+    await deployManifests(client, await rendered());
+    const reconnected = (async () => {
+      for await (const s of nc.status()) if (s.type === "reconnect") return;
+    })();
+    await nats.restart();
+    await reconnected;
+    const filter = join(project.dir, "tasks", "filter.go");
+    writeFileSync(filter, readFileSync(filter, "utf8").replace("r.Data < 0", "r.Data < 1"));
+    // wadm reconnects on its own schedule; the first requests may find no responder yet.
+    let steps: Awaited<ReturnType<typeof deployManifests>> | undefined;
+    for (let i = 0; i < 40 && !steps; i++) steps = await deployManifests(client, await rendered()).catch(() => new Promise<undefined>((r) => setTimeout(r, 250)));
+    assert.ok(steps, "deploy after the restart");
+    assert.equal(steps.find((s) => s.name === "temp_filter")!.step, "put-and-deploy");
+    assert.ok(!nc.isClosed());
+  } finally {
+    await nc.close();
+    pelatod(["remove", project.dir], { env: env() });
+  }
+});

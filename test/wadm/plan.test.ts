@@ -1,0 +1,45 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseReply, planDeploy, wadmSubjects, WadmApiError, WadmNotFoundError } from "../../src/wadm/index.js";
+import { currentStatus } from "../../src/wadm/index.js";
+
+test("wadm subjects for a lattice", () => {
+  const s = wadmSubjects("edge1");
+  assert.equal(s.put(), "wadm.api.edge1.model.put");
+  assert.equal(s.list(), "wadm.api.edge1.model.get");
+  assert.equal(s.get("app"), "wadm.api.edge1.model.get.app");
+  assert.equal(s.versions("app"), "wadm.api.edge1.model.versions.app");
+  assert.equal(s.deploy("app"), "wadm.api.edge1.model.deploy.app");
+  assert.equal(s.undeploy("app"), "wadm.api.edge1.model.undeploy.app");
+  assert.equal(s.del("app"), "wadm.api.edge1.model.del.app");
+  assert.equal(s.status("app"), "wadm.api.edge1.model.status.app");
+  assert.equal(s.statusUpdates(), "wadm.status.edge1.*");
+});
+
+test("deploy plan: unchanged, deploy a stored version, or put a new one", () => {
+  const stored = [{ version: "1.0.0-a", deployed: false }, { version: "1.0.0-b", deployed: true }];
+  assert.deepEqual(planDeploy("1.0.0-b", stored, "1.0.0-b"), { kind: "unchanged" });
+  assert.deepEqual(planDeploy("1.0.0-a", stored, "1.0.0-b"), { kind: "deploy" }, "roll back to a stored version without a put");
+  assert.deepEqual(planDeploy("1.0.0-b", stored, null), { kind: "deploy" }, "stored but undeployed since");
+  assert.deepEqual(planDeploy("1.0.0-c", stored, "1.0.0-b"), { kind: "put-and-deploy" });
+  assert.deepEqual(planDeploy("1.0.0-c", [], undefined), { kind: "put-and-deploy" });
+});
+
+test("wadm replies: errors and not-found become typed errors with wadm's first line", () => {
+  const msg = (s: string) => ({ string: () => s });
+  assert.deepEqual(parseReply("s", "a", msg('{"result":"created","current_version":"v1"}')), { result: "created", current_version: "v1" });
+  assert.throws(
+    () => parseReply("wadm.api.default.model.put", "a", msg(JSON.stringify({ result: "error", message: "Unable to parse manifest: bad\n\nStack backtrace:\n 0: anyhow" }))),
+    (e: unknown) => e instanceof WadmApiError && e.message === "wadm refused wadm.api.default.model.put: Unable to parse manifest: bad",
+  );
+  assert.throws(() => parseReply("s", "app", msg('{"result":"notfound"}')), WadmNotFoundError);
+  assert.throws(() => parseReply("s", "app", msg("<html>")), WadmApiError);
+});
+
+test("the current status prefers wadm's detailed status", () => {
+  assert.deepEqual(
+    currentStatus({ name: "a", version: "v", status: "undeployed", detailed_status: { status: { type: "waiting", message: "Lattice contains no hosts" } } }),
+    { type: "waiting", message: "Lattice contains no hosts" },
+  );
+  assert.deepEqual(currentStatus(undefined).type, "undeployed");
+});
