@@ -6,6 +6,7 @@ import { transpile } from "@bytecodealliance/jco";
 import * as shim from "@bytecodealliance/preview2-shim";
 import { RuntimeFailure } from "../errors.js";
 import { cacheDir } from "../paths.js";
+import { capMemory } from "./memory-limit.js";
 
 /** Host functions for a component's non-WASI imports, keyed by interface without version: `wasmcloud:messaging/consumer`. */
 export type HostImports = Record<string, Record<string, unknown>>;
@@ -22,7 +23,7 @@ const MANIFEST = "imports.json";
  * Runs a component in this Node process through jco: transpiled once per component digest
  * (cached on disk), then instantiated with WASI from preview2-shim and `host` for the rest.
  */
-export async function loadComponent(bytes: Uint8Array, digest: string, host: HostImports): Promise<LoadedComponent> {
+export async function loadComponent(bytes: Uint8Array, digest: string, host: HostImports, options: { memoryLimitBytes?: number } = {}): Promise<LoadedComponent> {
   const dir = await transpiled(bytes, digest);
   const imports = JSON.parse(readFileSync(join(dir, MANIFEST), "utf8")) as string[];
   const mod = (await import(pathToFileURL(join(dir, "component.js")).href)) as {
@@ -30,7 +31,11 @@ export async function loadComponent(bytes: Uint8Array, digest: string, host: Hos
   };
   const importObject: Record<string, unknown> = {};
   for (const spec of imports) importObject[spec] = implementation(spec, host);
-  const exports = await mod.instantiate((path) => WebAssembly.compile(readFileSync(join(dir, path))), importObject);
+  const core = (path: string) => {
+    const raw = new Uint8Array(readFileSync(join(dir, path)));
+    return WebAssembly.compile((options.memoryLimitBytes ? capMemory(raw, options.memoryLimitBytes) : raw) as Uint8Array<ArrayBuffer>);
+  };
+  const exports = await mod.instantiate(core, importObject);
   return { exports, imports };
 }
 

@@ -1,0 +1,54 @@
+import { RuntimeFailure } from "../errors.js";
+
+/** What the local host needs to run one application, read from its wadm manifest. */
+export interface LocalApp {
+  name: string;
+  version: string;
+  wasm: Uint8Array;
+  digest: string;
+  config: Record<string, string>;
+  /** Subjects the messaging provider would subscribe the component to. */
+  subscriptions: string[];
+  /** Port of the HTTP server provider's address, when the component serves HTTP. */
+  httpPort?: number;
+  /** host-type labels of the spread; reported, not enforced, locally. */
+  targets: string[];
+}
+
+interface Component {
+  name: string;
+  type: string;
+  properties: { image?: string; config?: { properties?: Record<string, string> }[] };
+  traits?: { type: string; properties: Record<string, unknown> }[];
+}
+
+interface LinkProps {
+  interfaces?: string[];
+  target?: { name?: string };
+  source?: { config?: { properties?: Record<string, string> }[] };
+}
+
+/** Reads a manifest the way a wasmCloud host with the NATS, HTTP and KV providers would. */
+export function appFromManifest(manifest: Record<string, unknown>, wasm: Uint8Array, digest: string): LocalApp {
+  const metadata = manifest.metadata as { name: string; annotations: Record<string, string> };
+  const components = (manifest.spec as { components: Component[] }).components;
+  const component = components.find((c) => c.type === "component");
+  if (!component) throw new RuntimeFailure(`${metadata.name}: the manifest has no component`);
+  const config = Object.assign({}, ...(component.properties.config ?? []).map((c) => c.properties ?? {})) as Record<string, string>;
+  const links = components.flatMap((c) => (c.traits ?? []).filter((t) => t.type === "link").map((t) => t.properties as LinkProps));
+  const sourceProps = (interfaceName: string) =>
+    links.filter((l) => l.interfaces?.includes(interfaceName) && l.target?.name === component.name).flatMap((l) => (l.source?.config ?? []).map((c) => c.properties ?? {}));
+  const subscriptions = sourceProps("handler").flatMap((p) => (p.subscriptions ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+  const address = sourceProps("incoming-handler").map((p) => p.address).find(Boolean);
+  const spread = (component.traits ?? []).find((t) => t.type === "spreadscaler")?.properties.spread as { requirements?: Record<string, string> }[] | undefined;
+  return {
+    name: metadata.name,
+    version: metadata.annotations.version ?? "",
+    wasm,
+    digest,
+    config,
+    subscriptions,
+    ...(address ? { httpPort: Number(address.split(":").at(-1)) } : {}),
+    targets: (spread ?? []).map((s) => s.requirements?.["host-type"] ?? "").filter(Boolean),
+  };
+}

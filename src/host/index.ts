@@ -1,0 +1,5 @@
+export { LocalHost, type HostEvent, type LocalHostOptions } from "./local-host.js";
+export { appFromManifest, type LocalApp } from "./app.js";
+export { DEFAULT_LIMITS, type Limits } from "./instance.js";
+export { loadComponent, type HostImports, type LoadedComponent } from "./load-component.js";
+export { startNatsServer, type LocalNats } from "./nats-server.js";

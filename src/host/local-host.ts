@@ -1,0 +1,124 @@
+import type { NatsConnection, Subscription } from "@nats-io/nats-core";
+import type { LocalApp } from "./app.js";
+import { HttpFront } from "./http-front.js";
+import { ComponentInstance, DEFAULT_LIMITS, type Limits } from "./instance.js";
+import { errorReply, natsServices } from "./services.js";
+
+export type HostEvent =
+  | { type: "started"; app: string; version: string; targets: string[]; subscriptions: string[]; httpPort?: number }
+  | { type: "swapped"; app: string; from: string; to: string }
+  | { type: "removed"; app: string }
+  | { type: "handled"; app: string; subject: string; ms: number; error?: string }
+  | { type: "incident"; app: string; message: string }
+  | { type: "log"; app: string; level: string; message: string };
+
+export interface LocalHostOptions {
+  limits?: Partial<Limits>;
+  /** Interface the HTTP producers listen on. Default: 127.0.0.1. */
+  httpHost?: string;
+  onEvent?: (e: HostEvent) => void;
+}
+
+interface Running {
+  app: LocalApp;
+  instance: ComponentInstance;
+  subs: Subscription[];
+}
+
+/**
+ * Runs applications as a wasmCloud host with the NATS messaging, HTTP server and KV providers
+ * would: subscriptions from the manifest's links (queue group per application), runtime config,
+ * HTTP on the provider's port. Each component instance lives in a worker thread.
+ */
+export class LocalHost {
+  readonly limits: Limits;
+  #running = new Map<string, Running>();
+  #http: HttpFront;
+  #emit: (e: HostEvent) => void;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    o: LocalHostOptions = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
+    this.#emit = o.onEvent ?? (() => {});
+    this.#http = new HttpFront(o.httpHost ?? "127.0.0.1", this.limits.messageTimeoutMs, (app, message) => this.#emit({ type: "incident", app, message }));
+  }
+
+  /** Starts an application, or swaps in its new version with no message lost or handled twice. */
+  async apply(app: LocalApp): Promise<"started" | "swapped" | "unchanged"> {
+    const current = this.#running.get(app.name);
+    if (current && current.app.version === app.version) return "unchanged";
+    const instance = await this.#instance(app);
+    if (!current) {
+      const running: Running = { app, instance, subs: [] };
+      this.#running.set(app.name, running);
+      running.subs = app.subscriptions.map((s) => this.#subscribe(app.name, s));
+      if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#running.get(app.name)?.instance);
+      this.#emit({ type: "started", app: app.name, version: app.version, targets: app.targets, subscriptions: app.subscriptions, ...(app.httpPort !== undefined ? { httpPort: app.httpPort } : {}) });
+      return "started";
+    }
+    // From here on new messages go to the new instance; the old one finishes what it has.
+    const old = current.instance;
+    current.instance = instance;
+    const previous = current.app;
+    current.app = app;
+    if (previous.subscriptions.join() !== app.subscriptions.join()) {
+      const oldSubs = current.subs;
+      current.subs = app.subscriptions.map((s) => this.#subscribe(app.name, s));
+      oldSubs.forEach((s) => s.unsubscribe());
+    }
+    if (previous.httpPort !== app.httpPort) {
+      if (previous.httpPort !== undefined) this.#http.unroute(previous.httpPort, app.name);
+      if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#running.get(app.name)?.instance);
+    }
+    await old.drain();
+    this.#emit({ type: "swapped", app: app.name, from: previous.version, to: app.version });
+    return "swapped";
+  }
+
+  async remove(name: string): Promise<void> {
+    const r = this.#running.get(name);
+    if (!r) return;
+    r.subs.forEach((s) => s.unsubscribe());
+    if (r.app.httpPort !== undefined) this.#http.unroute(r.app.httpPort, name);
+    this.#running.delete(name);
+    await r.instance.drain();
+    this.#emit({ type: "removed", app: name });
+  }
+
+  apps(): { name: string; version: string; subscriptions: string[]; httpPort?: number; restarts: number }[] {
+    return [...this.#running.values()].map((r) => ({ name: r.app.name, version: r.app.version, subscriptions: r.app.subscriptions, ...(r.app.httpPort !== undefined ? { httpPort: r.app.httpPort } : {}), restarts: r.instance.restarts }));
+  }
+
+  async stop(): Promise<void> {
+    for (const r of this.#running.values()) r.subs.forEach((s) => s.unsubscribe());
+    await this.#http.close();
+    await Promise.all([...this.#running.values()].map((r) => r.instance.stop()));
+    this.#running.clear();
+  }
+
+  async #instance(app: LocalApp): Promise<ComponentInstance> {
+    const services = natsServices(this.nc, (level, _context, message) => this.#emit({ type: "log", app: app.name, level, message }));
+    const instance = new ComponentInstance({ name: app.name, wasm: app.wasm, digest: app.digest, config: app.config, http: app.httpPort !== undefined }, services, this.limits, (message) =>
+      this.#emit({ type: "incident", app: app.name, message }),
+    );
+    await instance.start();
+    return instance;
+  }
+
+  #subscribe(name: string, subject: string): Subscription {
+    return this.nc.subscribe(subject, {
+      queue: `pelato.${name}`,
+      callback: (_err, msg) => {
+        const running = this.#running.get(name);
+        if (!running) return;
+        const t0 = performance.now();
+        void running.instance.deliver(msg.subject, msg.data, msg.reply).then((error) => {
+          this.#emit({ type: "handled", app: name, subject: msg.subject, ms: performance.now() - t0, ...(error ? { error } : {}) });
+          if (error && msg.reply) errorReply(this.nc, msg.reply, error);
+        });
+      },
+    });
+  }
+}

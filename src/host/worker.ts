@@ -1,0 +1,93 @@
+// A component's worker thread: one instance, its imports bridged to the main thread.
+import { parentPort, workerData } from "node:worker_threads";
+import * as shimHttp from "@bytecodealliance/preview2-shim/http";
+import { loadComponent, type LoadedComponent } from "./load-component.js";
+import type { FromWorker, SyncOp, ToWorker, WorkerInit } from "./protocol.js";
+import { waitForAnswer } from "./sync-call.js";
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+const HANDLER = "wasmcloud:messaging/handler@0.2.0";
+const HTTP_HANDLER = "wasi:http/incoming-handler@0.2.0";
+
+function call(op: SyncOp, ...args: unknown[]): unknown {
+  const reply = waitForAnswer(init.sync, () => post({ type: "call", op, args })) as { ok?: unknown; error?: string };
+  if (reply.error !== undefined) throw reply.error; // jco turns a thrown string into the result's error
+  return reply.ok;
+}
+
+const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, "base64"));
+const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+
+class Bucket {
+  constructor(readonly name: string) {}
+  get(key: string) {
+    const v = call("kv.get", this.name, key) as string | null;
+    return v === null ? undefined : bytes(v);
+  }
+  set(key: string, value: Uint8Array) {
+    call("kv.set", this.name, key, b64(value));
+  }
+  delete(key: string) {
+    call("kv.delete", this.name, key);
+  }
+  exists(key: string) {
+    return call("kv.exists", this.name, key) as boolean;
+  }
+  listKeys() {
+    return { keys: call("kv.keys", this.name) as string[], cursor: undefined };
+  }
+}
+
+const imports = {
+  "wasmcloud:messaging/consumer": {
+    publish(msg: { subject: string; body: Uint8Array; replyTo?: string }) {
+      post({ type: "publish", subject: msg.subject, body: msg.body, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
+    },
+    request(subject: string, body: Uint8Array, timeoutMs: number) {
+      const r = call("request", subject, b64(body), timeoutMs) as { subject: string; body: string };
+      return { subject: r.subject, body: bytes(r.body), replyTo: undefined };
+    },
+  },
+  "wasi:config/runtime": {
+    get: (key: string) => init.config[key],
+    getAll: () => Object.entries(init.config),
+  },
+  "wasi:logging/logging": {
+    log: (level: string, context: string, message: string) => post({ type: "log", level, context, message }),
+  },
+  "wasi:keyvalue/store": { Bucket, open: (name: string) => new Bucket(name) },
+};
+
+let component: LoadedComponent;
+try {
+  component = await loadComponent(init.wasm, init.digest, imports, { memoryLimitBytes: init.memoryLimitBytes });
+} catch (err) {
+  post({ type: "failed", error: (err as Error).message });
+  throw err;
+}
+
+let httpPort: number | undefined;
+if (init.http && component.exports[HTTP_HANDLER]) {
+  const { HTTPServer } = shimHttp as unknown as { HTTPServer: new (h: unknown) => { listen(p: number, h: string): void; address(): { port: number } } };
+  const server = new HTTPServer(component.exports[HTTP_HANDLER]);
+  server.listen(0, "127.0.0.1");
+  httpPort = server.address().port;
+}
+
+let dead = false; // after a trap: handle nothing more; main replaces this worker and re-sends the rest
+port.on("message", (m: ToWorker) => {
+  if (dead) return;
+  try {
+    component.exports[HANDLER]!.handleMessage!({ subject: m.subject, body: m.body, replyTo: m.replyTo } as never);
+    post({ type: "done", id: m.id });
+  } catch (err) {
+    const e = err as { payload?: unknown; message?: string };
+    // A trap leaves the instance in an unknown state (Go's runtime may be half-way through anything).
+    const fatal = err instanceof WebAssembly.RuntimeError;
+    dead = fatal;
+    post({ type: "done", id: m.id, error: String(e.payload ?? e.message ?? err), ...(fatal ? { fatal } : {}) });
+  }
+});
+post({ type: "ready", ...(httpPort !== undefined ? { httpPort } : {}) });

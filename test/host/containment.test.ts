@@ -1,0 +1,66 @@
+// A task that panics, one that loops forever and one that allocates without end: each is
+// contained and reported, the others keep serving, and the bad ones serve again afterwards.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { LocalHost, type HostEvent } from "../../src/host/index.js";
+import { localApps } from "../helpers/local.js";
+import { tempProject } from "../helpers/project.js";
+import { startNats, type NatsServer } from "../helpers/servers.js";
+
+const task = (name: string, bad: string) =>
+  `package main\n\nfunc exec_task(arg string) string {\n\tif arg == "bad" {\n${bad}\n\t}\n\treturn "${name}:" + arg\n}\n`;
+const TASKS = {
+  panicky: '\t\tvar m map[string]int\n\t\tm["x"] = 1',
+  looper: "\t\tfor n := 0; ; n++ {\n\t\t\t_ = n\n\t\t}",
+  hog: "\t\tvar keep [][]byte\n\t\tfor {\n\t\t\tkeep = append(keep, make([]byte, 1<<20))\n\t\t\tkeep[len(keep)-1][0] = 1\n\t\t}",
+  steady: "\t\treturn \"steady:fine\"",
+};
+const workflow = `project_name: Contain\ntasks:\n${Object.keys(TASKS)
+  .map((n) => `  - {name: ${n}, type: processor_nats, code: ${n}.go, targets: [edge], source_topic: in.${n}, dest_topic: out.${n}, component_name: ${n}, version: 1.0.0}`)
+  .join("\n")}\n`;
+
+let nats: NatsServer;
+let nc: NatsConnection;
+let host: LocalHost;
+const events: HostEvent[] = [];
+const project = tempProject({ "workflow.yaml": workflow, ...Object.fromEntries(Object.entries(TASKS).map(([n, bad]) => [`tasks/${n}.go`, task(n, bad)])) });
+
+before(async () => {
+  const [server, apps] = await Promise.all([startNats(), localApps(project.dir)]);
+  nats = server;
+  nc = await connect({ servers: nats.url });
+  host = new LocalHost(nc, { limits: { messageTimeoutMs: 1500, memoryLimitBytes: 96 << 20 }, onEvent: (e) => events.push(e) });
+  for (const app of apps.values()) await host.apply(app);
+});
+after(async () => {
+  await host?.stop();
+  await nc?.close();
+  await nats?.stop();
+  project.cleanup();
+});
+
+async function ask(name: string, body: string): Promise<{ body: string; error?: string }> {
+  const r = await nc.request(`in.${name}`, body, { timeout: 10_000 });
+  return { body: r.string(), ...(r.headers?.get("Pelato-Error") ? { error: r.headers.get("Pelato-Error") } : {}) };
+}
+
+for (const [name, why] of [
+  ["panicky", /panic: assignment to entry in nil map/],
+  ["looper", /took longer than 1500 ms/],
+  ["hog", /out of memory|memory|stopped|trapped|unreachable/i],
+] as const) {
+  test(`${name}: the bad message is answered with an error, the task and the others keep serving`, async () => {
+    const bad = await ask(name, "bad");
+    assert.match(bad.error ?? "", why, JSON.stringify(bad));
+    assert.deepEqual(await ask("steady", "ok"), { body: "steady:ok" });
+    assert.deepEqual(await ask(name, "again"), { body: `${name}:again` });
+  });
+}
+
+test("incidents are reported with the task's name", () => {
+  const incidents = events.filter((e) => e.type === "incident").map((e) => (e as { message: string }).message);
+  assert.ok(incidents.some((m) => m.startsWith("looper: the task took longer than 1500 ms")), incidents.join("\n"));
+  assert.ok(incidents.some((m) => m.startsWith("hog: ")), incidents.join("\n"));
+  assert.equal(host.apps().find((a) => a.name === "steady")!.restarts, 0);
+});

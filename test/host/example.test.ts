@@ -1,0 +1,70 @@
+// The embedded default's host on a real nats-server, running the example's real components.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { LocalHost, type HostEvent, type LocalApp } from "../../src/host/index.js";
+import { localApps } from "../helpers/local.js";
+import { EXAMPLE, tempProject } from "../helpers/project.js";
+import { freePort, startNats, type NatsServer } from "../helpers/servers.js";
+
+let nats: NatsServer;
+let nc: NatsConnection;
+let host: LocalHost;
+let apps: Map<string, LocalApp>;
+let httpPort: number;
+const events: HostEvent[] = [];
+const project = tempProject({}, EXAMPLE);
+
+before(async () => {
+  httpPort = await freePort();
+  [nats, apps] = await Promise.all([startNats(), localApps(project.dir, httpPort)]);
+  nc = await connect({ servers: nats.url });
+  host = new LocalHost(nc, { onEvent: (e) => events.push(e) });
+  for (const app of apps.values()) await host.apply(app);
+});
+after(async () => {
+  await host?.stop();
+  await nc?.close();
+  await nats?.stop();
+  project.cleanup();
+});
+
+async function collect(subject: string, send: () => Promise<unknown>, waitMs = 1500): Promise<string[]> {
+  const got: string[] = [];
+  const sub = nc.subscribe(subject, { callback: (_e, m) => void got.push(m.string()) });
+  await nc.flush();
+  await send();
+  await new Promise((r) => setTimeout(r, waitMs));
+  sub.unsubscribe();
+  return got;
+}
+
+test("POST 21.5 to the HTTP producer: 294.65 arrives on the final topic", async () => {
+  let status = 0;
+  const got = await collect("filtered_kelvin_data", async () => {
+    const r = await fetch(`http://127.0.0.1:${httpPort}/`, { method: "POST", body: '{"Data":21.5,"Name":"living room"}' });
+    status = r.status;
+    assert.equal(await r.text(), '{"Data":294.65,"Name":"living room"}');
+  });
+  assert.equal(status, 200);
+  assert.deepEqual(got, ['{"Data":294.65,"Name":"living room"}']);
+});
+
+test("an out-of-range value produces nothing on the final topic", async () => {
+  const got = await collect("filtered_kelvin_data", () => fetch(`http://127.0.0.1:${httpPort}/`, { method: "POST", body: '{"Data":500}' }));
+  assert.deepEqual(got, []);
+});
+
+test("NATS input works too: a reading on the source topic flows through both tasks", async () => {
+  const got = await collect("filtered_kelvin_data", async () => nc.publish("living_room_celsius_data", '{"Data":-273.15,"Name":"cold"}'));
+  assert.deepEqual(got, ['{"Data":0,"Name":"cold"}']);
+});
+
+test("the host reports what it started, with spread targets and subscriptions", () => {
+  const started = events.filter((e) => e.type === "started") as Extract<HostEvent, { type: "started" }>[];
+  assert.deepEqual(started.map((e) => [e.app, e.targets, e.subscriptions]).sort(), [
+    ["celsius_to_kelvin_conversion", ["edge"], ["living_room_celsius_data"]],
+    ["temp_filter", ["cloud"], ["living_room_kelvin_data"]],
+  ]);
+  assert.ok(events.some((e) => e.type === "handled" && e.app === "temp_filter"));
+});
