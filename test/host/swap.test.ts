@@ -1,8 +1,6 @@
 // Hot swap under load: 10 000 numbered messages while the processor is replaced twice.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { LocalHost, type LocalApp } from "../../src/host/index.js";
 import { localApps } from "../helpers/local.js";
