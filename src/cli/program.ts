@@ -6,7 +6,9 @@ import { genCommand } from "./commands/gen.js";
 import { graphCommand } from "./commands/graph.js";
 import { initCommand } from "./commands/init.js";
 import { removeCommand } from "./commands/remove.js";
+import { sendCommand } from "./commands/send.js";
 import { statusCommand } from "./commands/status.js";
+import { upCommand } from "./commands/up.js";
 import { validateCommand } from "./commands/validate.js";
 import { Output } from "./output.js";
 
@@ -16,7 +18,7 @@ export function createProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), deployCommand(), removeCommand(), statusCommand()]) {
+  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), deployCommand(), removeCommand(), statusCommand(), upCommand(), sendCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return program;

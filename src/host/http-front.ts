@@ -14,6 +14,7 @@ export class HttpFront {
     private readonly host: string,
     private readonly timeoutMs: number,
     private readonly onIncident: (app: string, message: string) => void,
+    private readonly onHandled: (app: string, what: string, ms: number, error?: string) => void = () => {},
   ) {}
 
   async route(port: number, app: string, instance: () => ComponentInstance | undefined): Promise<void> {
@@ -53,9 +54,12 @@ export class HttpFront {
       res.writeHead(404, { "content-type": "text/plain" }).end(`no task serves ${req.url}${routes.size > 1 ? ` (paths start with one of: ${[...routes.keys()].join(", ")})` : ""}\n`);
       return;
     }
+    const t0 = performance.now();
     const upstream = request({ host: "127.0.0.1", port: instance.httpPort, method: req.method, path, headers: req.headers, timeout: this.timeoutMs }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
+      const status = r.statusCode ?? 502;
+      r.once("end", () => this.onHandled(app!, `HTTP ${req.method} ${path} ${status}`, performance.now() - t0, status >= 500 ? `HTTP ${status}` : undefined));
     });
     upstream.on("timeout", () => {
       upstream.destroy();

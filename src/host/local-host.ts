@@ -42,7 +42,12 @@ export class LocalHost {
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...o.limits };
     this.#emit = o.onEvent ?? (() => {});
-    this.#http = new HttpFront(o.httpHost ?? "127.0.0.1", this.limits.messageTimeoutMs, (app, message) => this.#emit({ type: "incident", app, message }));
+    this.#http = new HttpFront(
+      o.httpHost ?? "127.0.0.1",
+      this.limits.messageTimeoutMs,
+      (app, message) => this.#emit({ type: "incident", app, message }),
+      (app, subject, ms, error) => this.#emit({ type: "handled", app, subject, ms, ...(error ? { error } : {}) }),
+    );
   }
 
   /** Starts an application, or swaps in its new version with no message lost or handled twice. */

@@ -1,0 +1,92 @@
+import { Command, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { connectNats } from "../../nats/connect.js";
+import { PROVIDER_NAMES } from "../../render/index.js";
+import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
+import { genAndBuild } from "../pipeline.js";
+import { toolchainOption } from "./build.js";
+import type { Output } from "../output.js";
+import type { HostEvent } from "../../host/index.js";
+
+type UpFlags = CommonOptions & { toolchain: "go" | "auto"; messageTimeout: string; memoryLimit: string };
+
+export function upCommand(): Command {
+  return withCommonOptions(new Command("up").description("run the project on this machine: a local NATS server and every task in a local component host (Ctrl-C stops all)"))
+    .addOption(toolchainOption())
+    .addOption(new Option("--message-timeout <ms>", "longest a task may spend on one message").default("5000"))
+    .addOption(new Option("--memory-limit <MiB>", "largest memory of one task").default("256"))
+    .action(async (dir: string, opts: UpFlags) => {
+      const out = outputFor(opts);
+      const built = await genAndBuild(dir, opts, out);
+      const host = await import("../../host/index.js");
+      const projectDir = built.project.dir;
+      const stale = host.staleNatsPid(projectDir);
+      if (stale) process.kill(stale, "SIGTERM");
+
+      const natsPort = built.config.sources.NATS_PORT === "default" ? undefined : built.config.nats.port;
+      const nats = await host.startNatsServer(join(projectDir, host.STATE_DIR, "nats"), natsPort, (l) => out.progress(l));
+      const nc = await connectNats({ ...built.config.nats, servers: [nats.url] }, "pelatod-up");
+      const events = eventPrinter(out);
+      const local = new host.LocalHost(nc, { limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) << 20 }, onEvent: events.onEvent });
+      let stopping: Promise<void> | undefined;
+      const stop = () =>
+        (stopping ??= (async () => {
+          out.progress("stopping…");
+          events.stop();
+          await local.stop();
+          await nc.close().catch(() => {});
+          await nats.stop();
+          host.clearUpState(projectDir);
+        })());
+      process.once("SIGINT", () => void stop().then(() => process.exit(0)));
+      process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
+      try {
+        for (const t of built.rendered.tasks) {
+          const r = built.results.find((b) => b.component === t.dir)!;
+          await local.apply(host.appFromManifest(t.manifest, new Uint8Array(readFileSync(r.wasm)), r.digest));
+        }
+      } catch (err) {
+        await stop();
+        throw err;
+      }
+      const http = local.apps().flatMap((a) => (a.httpPort !== undefined ? [{ port: a.httpPort, app: a.name }] : []));
+      host.writeUpState(projectDir, { pid: process.pid, natsPid: nats.pid, natsUrl: nats.url, http, apps: local.apps().map((a) => a.name) });
+      const lines = [
+        `${out.color.green("up")}: ${built.project.name} on ${nats.url} (JetStream data in ${join(host.STATE_DIR, "nats")})`,
+        ...http.map((h) => `  HTTP  http://127.0.0.1:${h.port}/ → ${h.app}`),
+        ...local.apps().map((a) => `  task  ${a.name} ${out.color.dim(a.version)} ← ${a.subscriptions.join(", ") || "(HTTP only)"}`),
+        `try: pelatod send ${http.length ? `http://127.0.0.1:${http[0]!.port}/` : (built.project.tasks[0]?.source_topic ?? "<topic>")} '{"Data":21.5}' ${dir}`,
+        "Ctrl-C stops everything",
+      ];
+      if (opts.json) process.stdout.write(`${JSON.stringify({ type: "up", nats: nats.url, http, apps: local.apps(), providers: PROVIDER_NAMES })}\n`);
+      else out.progress(lines.join("\n"));
+      await new Promise(() => {}); // runs until a signal stops it
+    });
+}
+
+/** A line per message handled, or one rate line a second when busy; incidents always. */
+function eventPrinter(out: Output): { onEvent: (e: HostEvent) => void; stop: () => void } {
+  let window: HostEvent[] = [];
+  const timer = setInterval(() => {
+    const handled = window.filter((e) => e.type === "handled");
+    if (handled.length > 20) {
+      const per = new Map<string, number>();
+      for (const e of handled) per.set(e.app, (per.get(e.app) ?? 0) + 1);
+      out.progress(out.color.dim(`${handled.length} msg/s (${[...per].map(([a, n]) => `${a} ${n}`).join(", ")})`));
+    }
+    window = [];
+  }, 1000);
+  timer.unref();
+  const onEvent = (e: HostEvent) => {
+    if (out.json) return void process.stdout.write(`${JSON.stringify(e)}\n`);
+    window.push(e);
+    if (e.type === "handled") {
+      if (window.filter((w) => w.type === "handled").length > 20) return;
+      out.progress(`${e.error ? out.color.red("✗") : out.color.green("✓")} ${e.app} ← ${e.subject} ${out.color.dim(`${e.ms.toFixed(1)} ms`)}${e.error ? ` ${e.error}` : ""}`);
+    } else if (e.type === "incident") out.progress(`${out.color.red("!")} ${e.message}`);
+    else if (e.type === "log") out.progress(`${out.color.dim(`[${e.app}] ${e.level}:`)} ${e.message}`);
+    else if (e.type === "swapped") out.progress(`${out.color.cyan("swapped")} ${e.app} ${e.from} → ${e.to}`);
+  };
+  return { onEvent, stop: () => clearInterval(timer) };
+}
