@@ -1,0 +1,90 @@
+// bench/host: messages per second through one processor task in the local host vs a raw NATS
+// echo service in Node (same server, same run), latency percentiles, and idle RSS of `pelatod up`.
+// Run: npm run build && node dist/bench/host.js
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { LocalHost } from "../src/host/index.js";
+import { localApps } from "../test/helpers/local.js";
+import { CLI, EXAMPLE, tempProject } from "../test/helpers/project.js";
+import { freePort, startNats } from "../test/helpers/servers.js";
+import { summarize } from "./stats.js";
+
+const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const WORKFLOW = "project_name: Bench\ntasks:\n  - {name: Echo, type: processor_nats, code: echo.go, targets: [edge], source_topic: bench.in, dest_topic: bench.out, component_name: echo, version: 1.0.0}\n";
+
+/** Sends N messages to `input` as fast as NATS takes them and times until N arrive on `output`. */
+async function throughput(nc: NatsConnection, input: string, output: string): Promise<number> {
+  let got = 0;
+  let done = () => {};
+  const all = new Promise<void>((r) => (done = r));
+  const sub = nc.subscribe(output, { callback: () => void (++got === N && done()) });
+  await nc.flush();
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) {
+    nc.publish(input, `{"n":${i}}`);
+    if (i % 1000 === 999) await nc.flush();
+  }
+  await all;
+  const seconds = (performance.now() - t0) / 1000;
+  sub.unsubscribe();
+  return Math.round(N / seconds);
+}
+
+async function latencies(nc: NatsConnection, subject: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const t0 = performance.now();
+    await nc.request(subject, `{"n":${i}}`, { timeout: 5000 });
+    out.push(performance.now() - t0);
+  }
+  return out.slice(50);
+}
+
+const nats = await startNats();
+const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" });
+const nc = await connect({ servers: nats.url });
+const report: Record<string, unknown> = { bench: "host", messages: N };
+try {
+  // Baseline: the same work done by plain Node on NATS, no Wasm, no worker.
+  nc.subscribe("raw.in", { callback: (_e, m) => (nc.publish("raw.out", m.data), m.reply ? void m.respond(m.data) : undefined) });
+  const host = new LocalHost(await connect({ servers: nats.url }));
+  await host.apply((await localApps(project.dir)).get("echo")!);
+  await throughput(nc, "raw.in", "raw.out"); // warm-up both
+  await throughput(nc, "bench.in", "bench.out");
+  const raw = await throughput(nc, "raw.in", "raw.out");
+  const ours = await throughput(nc, "bench.in", "bench.out");
+  report.raw_node_echo_msgs_per_s = raw;
+  report.local_host_msgs_per_s = ours;
+  report.ratio = Number((ours / raw).toFixed(2));
+  report.goal_ratio = 0.5;
+  const lat = (xs: number[]) => Object.fromEntries(Object.entries(summarize(xs)).map(([k, v]) => [k, Number(v.toFixed(3))]));
+  report.raw_request_reply_ms = lat(await latencies(nc, "raw.in"));
+  report.local_host_request_reply_ms = lat(await latencies(nc, "bench.in"));
+  await host.stop();
+  report.idle_rss = await idleRss();
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  await nc.close();
+  await nats.stop();
+  project.cleanup();
+}
+
+/** Starts `pelatod up` on the example and reads its resident memory once it is idle. */
+async function idleRss(): Promise<Record<string, number>> {
+  const p = tempProject({}, EXAMPLE);
+  const up = spawn(process.execPath, [CLI, "up", p.dir], { env: { ...process.env, PELATO_HTTP_PORT: String(await freePort()) }, stdio: "ignore" });
+  try {
+    const state = join(p.dir, ".pelato", "up.json");
+    for (let i = 0; i < 1200 && !existsSync(state); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 5000));
+    const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+    const { natsPid } = JSON.parse(readFileSync(state, "utf8")) as { natsPid: number };
+    return { pelatod_up_mb: Math.round(rss(up.pid!)), nats_server_mb: Math.round(rss(natsPid)) };
+  } finally {
+    up.kill("SIGINT");
+    await new Promise((r) => up.once("exit", r));
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+}
