@@ -1,10 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { UsageError } from "../errors.js";
+import { brushCommand } from "./commands/brush.js";
 import { buildCommand } from "./commands/build.js";
 import { deployCommand } from "./commands/deploy.js";
 import { genCommand } from "./commands/gen.js";
 import { graphCommand } from "./commands/graph.js";
 import { initCommand } from "./commands/init.js";
+import { pushCommand } from "./commands/push.js";
 import { removeCommand } from "./commands/remove.js";
 import { sendCommand } from "./commands/send.js";
 import { statusCommand } from "./commands/status.js";
@@ -18,7 +20,7 @@ export function createProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), deployCommand(), removeCommand(), statusCommand(), upCommand(), sendCommand()]) {
+  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), pushCommand(), brushCommand(), deployCommand(), removeCommand(), statusCommand(), upCommand(), sendCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return program;
