@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { PelatoError, RuntimeFailure } from "../errors.js";
@@ -79,7 +79,7 @@ async function buildTask(
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    const wasm = writeOutput(genDir, component, entry.bytes, { digest: entry.record.digest, size: entry.record.size, toolchain: o.toolchain.name, seconds, cacheHit });
+    const wasm = writeOutput(genDir, component, entry.bytes, { digest: entry.record.digest, size: entry.record.size, toolchain: o.toolchain.name, seconds, cacheHit, sourceDigest: task.sourceDigest });
     return { component, ok: true, wasm, digest: entry.record.digest, size: entry.record.size, toolchain: o.toolchain.name, seconds, cacheHit };
   } catch (err) {
     const error = err instanceof PelatoError ? err : new RuntimeFailure(`build of ${component} failed: ${(err as Error).message}`, { cause: err });
@@ -88,7 +88,26 @@ async function buildTask(
 }
 
 /** gen/<component>/build/<component>.wasm and .json, each written whole or not at all. */
-function writeOutput(genDir: string, component: string, bytes: Uint8Array, record: object): string {
+/** gen/<component>/build/<component>.json: what the last build of a task produced, and from what. */
+export interface BuildRecord {
+  digest: string;
+  size: number;
+  toolchain: string;
+  seconds: number;
+  cacheHit: boolean;
+  /** Hash of the rendered Go sources the component was built from (RenderedTask.sourceDigest). */
+  sourceDigest: string;
+}
+
+export function readBuildRecord(genDir: string, component: string): BuildRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(join(genDir, component, BUILD_DIR, `${component}.json`), "utf8")) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeOutput(genDir: string, component: string, bytes: Uint8Array, record: BuildRecord): string {
   const dir = join(genDir, component, BUILD_DIR);
   mkdirSync(dir, { recursive: true });
   const wasm = join(dir, `${component}.wasm`);

@@ -1,4 +1,4 @@
-export { buildProject, BUILD_DIR, type BuildEvent, type BuildOptions, type TaskBuildResult } from "./build-project.js";
+export { buildProject, readBuildRecord, BUILD_DIR, type BuildRecord, type BuildEvent, type BuildOptions, type TaskBuildResult } from "./build-project.js";
 export { ComponentCache, sha256 } from "./cache.js";
 export { CompileError } from "./errors.js";
 export { GoToolchain, compilerStats } from "./go-toolchain.js";

@@ -19,3 +19,5 @@ export { projectProvenance, type Provenance } from "./provenance.js";
 export { digestOf, validateDigest } from "./digest.js";
 export * from "./media-types.js";
 export * from "./errors.js";
+export { openRegistry, type RegistrySettings } from "./open-registry.js";
+export { imageProblems, type ExpectedImage } from "./verify.js";

@@ -1,10 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
-import type { Secret } from "../config/secret.js";
 import { rfc3339, wasmArtifact } from "./artifact.js";
 import type { ClientStackOptions } from "./client.js";
-import { createCredentialLookup } from "./credentials.js";
 import { digestOf } from "./digest.js";
 import { DigestMismatchError, NotFoundError, PushFailedError } from "./errors.js";
 import { OciLayout } from "./layout.js";
@@ -12,9 +10,9 @@ import { WASM_LAYER, type ImageManifest } from "./media-types.js";
 import { projectProvenance, type Provenance } from "./provenance.js";
 import { pushArtifact } from "./push.js";
 import { parseRegistryPrefix } from "./reference.js";
-import { Registry } from "./registry.js";
 import type { RepositoryOptions } from "./repository.js";
 import type { Target } from "./target.js";
+import { openRegistry, type RegistrySettings } from "./open-registry.js";
 import { componentInterfaces } from "./wit.js";
 
 // Strategy: one destination (a registry, or the project's OCI layout when no registry is
@@ -35,7 +33,7 @@ export interface PushItem {
 
 export interface PushOptions {
   /** pelatod's resolved registry settings (REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD). */
-  registry: { url: string; configured: boolean; insecure: boolean; user?: string; password?: Secret };
+  registry: RegistrySettings;
   projectDir: string;
   /** Components pushed at once. Default: DEFAULT_PUSH_PARALLEL. */
   parallel?: number;
@@ -151,16 +149,9 @@ async function currentManifest(target: Target, tag: string): Promise<{ digest: s
 
 function registryDestination(o: PushOptions): Destination {
   const { registry: host, namespace } = parseRegistryPrefix(o.registry.url);
-  const credential = createCredentialLookup({
-    ...(o.registry.user !== undefined ? { user: o.registry.user } : {}),
-    ...(o.registry.password !== undefined ? { password: o.registry.password } : {}),
-    ...(o.dockerConfig !== undefined ? { dockerConfig: o.dockerConfig } : {}),
-  });
-  const registry = new Registry({
+  const registry = openRegistry(host, o.registry, {
     ...o.client,
-    registry: host,
-    plainHttp: o.registry.insecure,
-    credential,
+    ...(o.dockerConfig !== undefined ? { dockerConfig: o.dockerConfig } : {}),
     onRetry: ({ req, attempt, delayMs, status, error }) =>
       o.onEvent?.({ type: "retry", method: req.method, path: new URL(req.url).pathname, attempt: attempt + 1, delayMs, reason: status !== undefined ? `HTTP ${status}` : String((error as Error)?.message ?? error) }),
   });

@@ -83,15 +83,14 @@ describe("pelatod push / brush", () => {
     }
   });
 
-  test("brush pushes, then says plainly that deploy is not there yet", () => {
-    const r = pelatod(["brush", project.dir, "--json"], { env: env({ REGISTRY_URL: reg.host }) });
+  test("brush without a registry pushes to the local layout and deploys nothing, saying why", () => {
+    const r = pelatod(["brush", project.dir, "--json"], { env: env({}) });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { deployed: boolean; note: string; tasks: TaskJson[] };
+    const out = JSON.parse(r.stdout) as { deployed: boolean; note: string; push: { destination: string; tasks: TaskJson[] } };
     assert.equal(out.deployed, false);
-    assert.match(out.note, /deploy is not implemented yet: brush stopped after push/);
-    assert.equal(out.tasks.length, 2);
-    const human = pelatod(["brush", project.dir], { env: env({ REGISTRY_URL: reg.host }) });
-    assert.match(human.stdout, /deploy is not implemented yet/);
+    assert.equal(out.push.destination, "oci-layout");
+    assert.match(out.note, /no REGISTRY_URL: pushed to the local OCI layout only, nothing deployed/);
+    assert.equal(out.push.tasks.length, 2);
   });
 
   test("registry down: exit 1 with a clear message", async () => {

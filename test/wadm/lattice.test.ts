@@ -14,19 +14,22 @@ import { RENDER_OPTIONS } from "../helpers/fixtures.js";
 import { pelatod } from "../helpers/cli.js";
 import { EXAMPLE, tempProject } from "../helpers/project.js";
 import { freePort, startNats, startWadm, type NatsServer } from "../helpers/servers.js";
+import { startRegistry, type RunningRegistry } from "../oci/helpers/registry.js";
 
 let nats: NatsServer;
 let wadm: { stop(): Promise<void> };
+let registry: RunningRegistry;
 const project = tempProject({}, EXAMPLE);
-const env = () => ({ NATS_URL: nats.url, NATS_TIMEOUT_MS: "5000" });
+const env = () => ({ NATS_URL: nats.url, NATS_TIMEOUT_MS: "5000", REGISTRY_URL: registry.host });
 
 before(async () => {
   nats = await startNats();
-  wadm = await startWadm(nats);
+  [wadm, registry] = await Promise.all([startWadm(nats), startRegistry()]);
 });
 after(async () => {
   await wadm?.stop();
   await nats?.stop();
+  await registry?.stop();
   project.cleanup();
 });
 
@@ -48,8 +51,8 @@ async function versions(name: string): Promise<string[]> {
   }
 }
 
-test("deploy, redeploy unchanged, change one task, remove", async () => {
-  const first = pelatod(["deploy", project.dir, "--no-wait", "--json"], { env: env() });
+test("brush (gen, build, push, deploy), redeploy unchanged, change one task, remove", async () => {
+  const first = pelatod(["brush", project.dir, "--no-wait", "--json"], { env: env() });
   assert.equal(first.code, 0, first.stderr + first.stdout);
   const steps = JSON.parse(first.stdout).steps as { name: string; step: string; version: string }[];
   assert.deepEqual(steps.map((s) => [s.name, s.step]), [["celsius_to_kelvin_conversion", "put-and-deploy"], ["temp_filter", "put-and-deploy"]]);
@@ -64,7 +67,10 @@ test("deploy, redeploy unchanged, change one task, remove", async () => {
 
   const filter = join(project.dir, "tasks", "filter.go");
   writeFileSync(filter, readFileSync(filter, "utf8").replace("r.Data > 400", "r.Data > 450"));
-  const changed = JSON.parse(pelatod(["deploy", project.dir, "--no-wait", "--json"], { env: env() }).stdout).steps as { name: string; step: string }[];
+  const stale = pelatod(["deploy", project.dir, "--no-wait"], { env: env() });
+  assert.equal(stale.code, 1, "deploy alone refuses sources that were not built and pushed");
+  assert.match(stale.stderr, /nothing deployed:\n {2}tasks\/filter\.go: changed since it was last built/);
+  const changed = JSON.parse(pelatod(["brush", project.dir, "--no-wait", "--json"], { env: env() }).stdout).steps as { name: string; step: string }[];
   assert.deepEqual(changed.map((s) => [s.name, s.step]), [["celsius_to_kelvin_conversion", "unchanged"], ["temp_filter", "put-and-deploy"]]);
   assert.equal((await versions("temp_filter")).length, 2);
   assert.equal((await versions("celsius_to_kelvin_conversion")).length, 1);
@@ -86,7 +92,7 @@ test("remove leaves other projects' applications alone", async () => {
   try {
     const wf = join(other.dir, "workflow.yaml");
     writeFileSync(wf, readFileSync(wf, "utf8").replace("project_name: Temperature data analysis", "project_name: Another project").replaceAll("component_name: ", "component_name: other_"));
-    assert.equal(pelatod(["deploy", other.dir, "--no-wait"], { env: env() }).code, 0);
+    assert.equal(pelatod(["brush", other.dir, "--no-wait"], { env: env() }).code, 0);
     assert.equal(pelatod(["deploy", project.dir, "--no-wait"], { env: env() }).code, 0);
     const r = pelatod(["remove", project.dir, "--json"], { env: env() });
     assert.deepEqual(JSON.parse(r.stdout).removed, ["celsius_to_kelvin_conversion", "temp_filter"]);
@@ -94,6 +100,18 @@ test("remove leaves other projects' applications alone", async () => {
     pelatod(["remove", other.dir], { env: env() });
   } finally {
     other.cleanup();
+  }
+});
+
+test("deploy refuses an image the registry does not hold", async () => {
+  const elsewhere = await startRegistry();
+  try {
+    const r = pelatod(["deploy", project.dir, "--no-wait"], { env: { ...env(), REGISTRY_URL: elsewhere.host } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`${elsewhere.host.replace(/\./g, "\\.")}/temp_filter:1\\.0\\.2 is not in the registry`));
+    assert.deepEqual(await models(), []);
+  } finally {
+    await elsewhere.stop();
   }
 });
 
@@ -122,7 +140,7 @@ test("wadm rejecting a manifest: its message is shown", async () => {
 
 test("NATS not reachable: a clear error naming the server, exit 1", async () => {
   const port = await freePort();
-  const r = pelatod(["deploy", project.dir, "--no-wait"], { env: { NATS_URL: `nats://127.0.0.1:${port}` } });
+  const r = pelatod(["deploy", project.dir, "--no-wait"], { env: { ...env(), NATS_URL: `nats://127.0.0.1:${port}` } });
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`^error: cannot connect to NATS at nats://127\\.0\\.0\\.1:${port}`, "m"));
 });
@@ -130,7 +148,7 @@ test("NATS not reachable: a clear error naming the server, exit 1", async () => 
 test("no wadm on the lattice: an error naming the subject", async () => {
   const bare = await startNats(); // wadm serves every lattice on its NATS, so a NATS without one
   try {
-    const r = pelatod(["deploy", project.dir, "--no-wait", "--lattice", "edge1"], { env: { NATS_URL: bare.url } });
+    const r = pelatod(["deploy", project.dir, "--no-wait", "--lattice", "edge1"], { env: { ...env(), NATS_URL: bare.url } });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /no answer from wadm on wadm\.api\.edge1\.model\.get \(no responders\)/);
   } finally {

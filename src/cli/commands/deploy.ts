@@ -1,27 +1,52 @@
 import { Command, Option } from "commander";
-import { RuntimeFailure } from "../../errors.js";
-import { renderProject, writeGen } from "../../render/index.js";
+import type { ResolvedConfig } from "../../config/index.js";
+import { InputError, RuntimeFailure } from "../../errors.js";
+import { imageRef, renderProject, writeGen, type RenderedProject } from "../../render/index.js";
 import { deployManifests, waitForApplications, type Manifest, type WaitResult } from "../../wadm/index.js";
 import { loadProjectAndConfig, outputFor, renderOptionsFrom, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import type { Output } from "../output.js";
 
-type DeployFlags = CommonOptions & { wait: boolean; waitTimeout: string };
+export type DeployFlags = CommonOptions & { wait: boolean; waitTimeout: string };
+
+export function withDeployOptions(cmd: Command): Command {
+  return cmd.option("--no-wait", "return once wadm has accepted the deploy requests").addOption(new Option("--wait-timeout <seconds>", "how long to wait for deployed").default("120"));
+}
 
 export function deployCommand(): Command {
-  return withNatsOptions(withCommonOptions(new Command("deploy").description("publish each task's application to wadm over NATS and wait until it is deployed")))
-    .option("--no-wait", "return once wadm has accepted the deploy requests")
-    .addOption(new Option("--wait-timeout <seconds>", "how long to wait for deployed").default("120"))
+  return withDeployOptions(withNatsOptions(withCommonOptions(new Command("deploy").description("publish each task's application to wadm over NATS (its images must be in the registry) and wait until it is deployed"))))
     .action(async (dir: string, opts: DeployFlags) => {
       const out = outputFor(opts);
       const { project, config } = await loadProjectAndConfig(dir, opts);
       const rendered = await renderProject(project, renderOptionsFrom(config));
-      writeGen(rendered);
+      const genDir = writeGen(rendered);
       const manifests = rendered.tasks.map((t) => t.manifest as Manifest);
+      await requireImages(rendered, genDir, config);
       const result = await withWadm(config, (wadm) => deployAndWait(wadm, manifests, opts, out));
       const text = result.steps.map((s) => `  ${s.name} ${out.color.dim(s.version)} ${s.step === "unchanged" ? "unchanged" : "deployed"}`).join("\n");
       out.result(result, `${config.lattice}: ${result.steps.filter((s) => s.step !== "unchanged").length} of ${result.steps.length} applications sent\n${text}`);
     });
+}
+
+/**
+ * Hosts pull components from the registry: refuse to deploy unless it holds, under each
+ * manifest's image, the component built from the current sources.
+ */
+export async function requireImages(rendered: RenderedProject, genDir: string, config: ResolvedConfig): Promise<void> {
+  if (!config.registry.configured) {
+    throw new InputError([{ file: "environment", message: "REGISTRY_URL: deploying to a lattice needs the registry its hosts pull from; set REGISTRY_URL (or --registry) and run pelatod push, or run the project locally with pelatod up" }]);
+  }
+  const { readBuildRecord } = await import("../../build/index.js");
+  const { imageProblems } = await import("../../oci/index.js");
+  const problems: string[] = [];
+  const expected = rendered.tasks.flatMap((t) => {
+    const record = readBuildRecord(genDir, t.dir);
+    if (record?.sourceDigest === t.sourceDigest) return [{ image: imageRef(config.registry.url, t.task), component: record.digest }];
+    problems.push(`${t.task.codePath}: changed since it was last built`);
+    return [];
+  });
+  problems.push(...(await imageProblems(expected, config.registry)));
+  if (problems.length > 0) throw new RuntimeFailure(`nothing deployed:\n  ${problems.join("\n  ")}\n(pelatod brush builds, pushes and deploys in one go)`);
 }
 
 export async function deployAndWait(wadm: Parameters<typeof deployManifests>[0], manifests: Manifest[], opts: { wait: boolean; waitTimeout: string }, out: Output) {

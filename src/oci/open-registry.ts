@@ -1,0 +1,23 @@
+import type { Secret } from "../config/secret.js";
+import type { ClientStackOptions } from "./client.js";
+import { createCredentialLookup } from "./credentials.js";
+import { Registry } from "./registry.js";
+
+/** pelatod's resolved registry settings (REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD). */
+export interface RegistrySettings {
+  url: string;
+  configured: boolean;
+  insecure: boolean;
+  user?: string;
+  password?: Secret;
+}
+
+/** A Registry for `host` with the credentials the settings (or ~/.docker/config.json) give. */
+export function openRegistry(host: string, s: RegistrySettings, o: Omit<ClientStackOptions, "credential"> & { dockerConfig?: string } = {}): Registry {
+  const credential = createCredentialLookup({
+    ...(s.user !== undefined ? { user: s.user } : {}),
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    ...(o.dockerConfig !== undefined ? { dockerConfig: o.dockerConfig } : {}),
+  });
+  return new Registry({ ...o, registry: host, plainHttp: s.insecure, credential });
+}
