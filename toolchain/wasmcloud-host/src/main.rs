@@ -1,7 +1,7 @@
 //! A wasmCloud host configured from the environment, like upstream `wasmcloud`
 //! (a subset of its WASMCLOUD_* variables), with the builtin HTTP server and
 //! NATS messaging providers always enabled.
-use std::{collections::HashMap, env, time::Duration};
+use std::{collections::HashMap, env, io::IsTerminal as _, time::Duration};
 
 use anyhow::Context as _;
 use tokio::signal::unix::{signal, SignalKind};
@@ -26,6 +26,7 @@ fn secs(name: &str) -> anyhow::Result<Option<Duration>> {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,cranelift_codegen=warn,wasmtime=warn".into()),
