@@ -1,7 +1,6 @@
 import { Command, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { connectNats } from "../../nats/connect.js";
 import { PROVIDER_NAMES } from "../../render/index.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { genAndBuild } from "../pipeline.js";
@@ -20,24 +19,17 @@ export function upCommand(): Command {
       const out = outputFor(opts);
       const built = await genAndBuild(dir, opts, out);
       const host = await import("../../host/index.js");
+      const { startEmbedded } = await import("../../daemon/embedded.js");
       const projectDir = built.project.dir;
-      const stale = host.staleNatsPid(projectDir);
-      if (stale) process.kill(stale, "SIGTERM");
-
-      const natsPort = built.config.sources.NATS_PORT === "default" ? undefined : built.config.nats.port;
-      const nats = await host.startNatsServer(join(projectDir, host.STATE_DIR, "nats"), natsPort, (l) => out.progress(l));
-      const nc = await connectNats({ ...built.config.nats, servers: [nats.url] }, "pelatod-up");
       const events = eventPrinter(out);
-      const local = new host.LocalHost(nc, { limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) << 20 }, onEvent: events.onEvent });
+      const embedded = await startEmbedded(projectDir, built.config, { limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) << 20 }, onEvent: events.onEvent, onProgress: (l) => out.progress(l), clientName: "pelatod-up" });
+      const { nats, host: local } = embedded;
       let stopping: Promise<void> | undefined;
       const stop = () =>
         (stopping ??= (async () => {
           out.progress("stopping…");
           events.stop();
-          await local.stop();
-          await nc.close().catch(() => {});
-          await nats.stop();
-          host.clearUpState(projectDir);
+          await embedded.stop();
         })());
       process.once("SIGINT", () => void stop().then(() => process.exit(0)));
       process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
@@ -51,7 +43,7 @@ export function upCommand(): Command {
         throw err;
       }
       const http = local.apps().flatMap((a) => (a.httpPort !== undefined ? [{ port: a.httpPort, app: a.name }] : []));
-      host.writeUpState(projectDir, { pid: process.pid, natsPid: nats.pid, natsUrl: nats.url, http, apps: local.apps().map((a) => a.name) });
+      embedded.publish();
       const lines = [
         `${out.color.green("up")}: ${built.project.name} on ${nats.url} (JetStream data in ${join(host.STATE_DIR, "nats")})`,
         ...http.map((h) => `  HTTP  http://127.0.0.1:${h.port}/ → ${h.app}`),
