@@ -7,8 +7,8 @@ export interface LocalApp {
   wasm: Uint8Array;
   digest: string;
   config: Record<string, string>;
-  /** Subjects the messaging provider would subscribe the component to. */
-  subscriptions: string[];
+  /** Subjects the messaging provider would subscribe the component to, each with its queue group if any. */
+  subscriptions: { subject: string; queue?: string }[];
   /** Port of the HTTP server provider's address, when the component serves HTTP. */
   httpPort?: number;
   /** host-type labels of the spread; reported, not enforced, locally. */
@@ -38,7 +38,12 @@ export function appFromManifest(manifest: Record<string, unknown>, wasm: Uint8Ar
   const links = components.flatMap((c) => (c.traits ?? []).filter((t) => t.type === "link").map((t) => t.properties as LinkProps));
   const sourceProps = (interfaceName: string) =>
     links.filter((l) => l.interfaces?.includes(interfaceName) && l.target?.name === component.name).flatMap((l) => (l.source?.config ?? []).map((c) => c.properties ?? {}));
-  const subscriptions = sourceProps("handler").flatMap((p) => (p.subscriptions ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+  const subscriptions = sourceProps("handler")
+    .flatMap((p) => (p.subscriptions ?? "").split(",").map((s) => s.trim()).filter(Boolean))
+    .map((s) => {
+      const [subject, queue] = s.split("|");
+      return { subject: subject!, ...(queue ? { queue } : {}) };
+    });
   const address = sourceProps("incoming-handler").map((p) => p.address).find(Boolean);
   const spread = (component.traits ?? []).find((t) => t.type === "spreadscaler")?.properties.spread as { requirements?: Record<string, string> }[] | undefined;
   return {

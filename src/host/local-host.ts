@@ -1,4 +1,5 @@
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
+import { queueGroup } from "../render/index.js";
 import type { LocalApp } from "./app.js";
 import { HttpFront } from "./http-front.js";
 import { ComponentInstance, DEFAULT_LIMITS, type Limits } from "./instance.js";
@@ -60,7 +61,7 @@ export class LocalHost {
       this.#running.set(app.name, running);
       running.subs = app.subscriptions.map((s) => this.#subscribe(app.name, s));
       if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#running.get(app.name)?.instance);
-      this.#emit({ type: "started", app: app.name, version: app.version, targets: app.targets, subscriptions: app.subscriptions, ...(app.httpPort !== undefined ? { httpPort: app.httpPort } : {}) });
+      this.#emit({ type: "started", app: app.name, version: app.version, targets: app.targets, subscriptions: subjects(app), ...(app.httpPort !== undefined ? { httpPort: app.httpPort } : {}) });
       return "started";
     }
     // From here on new messages go to the new instance; the old one finishes what it has.
@@ -68,7 +69,7 @@ export class LocalHost {
     current.instance = instance;
     const previous = current.app;
     current.app = app;
-    if (previous.subscriptions.join() !== app.subscriptions.join()) {
+    if (JSON.stringify(previous.subscriptions) !== JSON.stringify(app.subscriptions)) {
       const oldSubs = current.subs;
       current.subs = app.subscriptions.map((s) => this.#subscribe(app.name, s));
       oldSubs.forEach((s) => s.unsubscribe());
@@ -93,7 +94,7 @@ export class LocalHost {
   }
 
   apps(): { name: string; version: string; subscriptions: string[]; httpPort?: number; restarts: number }[] {
-    return [...this.#running.values()].map((r) => ({ name: r.app.name, version: r.app.version, subscriptions: r.app.subscriptions, ...(r.app.httpPort !== undefined ? { httpPort: r.app.httpPort } : {}), restarts: r.instance.restarts }));
+    return [...this.#running.values()].map((r) => ({ name: r.app.name, version: r.app.version, subscriptions: subjects(r.app), ...(r.app.httpPort !== undefined ? { httpPort: r.app.httpPort } : {}), restarts: r.instance.restarts }));
   }
 
   async stop(): Promise<void> {
@@ -112,9 +113,9 @@ export class LocalHost {
     return instance;
   }
 
-  #subscribe(name: string, subject: string): Subscription {
+  #subscribe(name: string, { subject, queue }: LocalApp["subscriptions"][number]): Subscription {
     return this.nc.subscribe(subject, {
-      queue: `pelato.${name}`,
+      queue: queue ?? queueGroup(name),
       callback: (_err, msg) => {
         const running = this.#running.get(name);
         if (!running) return;
@@ -126,4 +127,8 @@ export class LocalHost {
       },
     });
   }
+}
+
+function subjects(app: LocalApp): string[] {
+  return app.subscriptions.map((s) => s.subject);
 }

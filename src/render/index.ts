@@ -3,5 +3,5 @@ export { writeGen, GEN_DIR } from "./write-gen.js";
 export { pipelineGraph, renderGraph, type GraphFormat } from "./graph.js";
 export { goString } from "./go-literal.js";
 export { spreadWeights } from "./spread.js";
-export { DEFAULT_PROVIDER_IMAGES, TEMPLATES } from "./templates.js";
-export { imageRef, PROVIDER_NAMES, DEST_TOPIC_KEY, BUCKET_KEY, PROJECT_ANNOTATION } from "./manifest.js";
+export { BUILTIN_PROVIDER_IMAGES, DEFAULT_PROVIDER_IMAGES, TEMPLATES } from "./templates.js";
+export { imageRef, queueGroup, PROVIDER_NAMES, DEST_TOPIC_KEY, BUCKET_KEY, PROJECT_ANNOTATION } from "./manifest.js";

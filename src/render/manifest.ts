@@ -19,6 +19,11 @@ export const DEST_TOPIC_KEY = "dest_topic";
 export const BUCKET_KEY = "bucket";
 export const PROJECT_ANNOTATION = "pelato.dev/project";
 
+/** The NATS queue group a task's instances share its source topic in (`subject|queue` in wasmCloud's config). */
+export function queueGroup(component: string): string {
+  return `pelato.${component}`;
+}
+
 export function imageRef(registry: string, task: Pick<Task, "component_name" | "version">): string {
   return `${registry}/${task.component_name}:${task.version}`;
 }
@@ -36,7 +41,9 @@ export function taskManifest(task: Task, o: ManifestOptions): Record<string, unk
 
   const runtimeConfig: Record<string, string> = t.keyvalue ? { [BUCKET_KEY]: task.bucket! } : { [DEST_TOPIC_KEY]: task.dest_topic! };
   const componentTraits: unknown[] = [
-    { type: "spreadscaler", properties: { instances: 1, spread } },
+    // One instance per tier: the fallback tier is already warm when a host dies, and the
+    // subscription's queue group (below) makes the instances share the topic, never duplicate it.
+    { type: "spreadscaler", properties: { instances: task.targets.length, spread } },
     link("wasmcloud", "messaging", ["consumer"], { name: PROVIDER_NAMES.messaging, ...(o.clusterUri ? { config: [{ name: `${name}-nats-consumer`, properties: cluster }] } : {}) }),
   ];
   if (t.keyvalue) {
@@ -47,7 +54,7 @@ export function taskManifest(task: Task, o: ManifestOptions): Record<string, unk
     { name, type: "component", properties: { image: imageRef(o.registry, task), config: [{ name: `${name}-runtime`, properties: runtimeConfig }] }, traits: componentTraits },
   ];
   if (task.source_topic !== undefined) {
-    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets, link("wasmcloud", "messaging", ["handler"], { name }, { config: [{ name: `${name}-nats-subscription`, properties: { subscriptions: task.source_topic, ...cluster } }] })));
+    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets, link("wasmcloud", "messaging", ["handler"], { name }, { config: [{ name: `${name}-nats-subscription`, properties: { subscriptions: `${task.source_topic}|${queueGroup(name)}`, ...cluster } }] })));
   } else {
     components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets));
   }

@@ -26,3 +26,13 @@ export const DEFAULT_PROVIDER_IMAGES = {
 } as const;
 
 export type ProviderImages = { [K in keyof typeof DEFAULT_PROVIDER_IMAGES]: string };
+
+/**
+ * The providers built into wasmCloud hosts >= 1.x (experimental features, switched on by
+ * pelato's host harness). There is no builtin key-value provider: kv tasks keep the image.
+ */
+export const BUILTIN_PROVIDER_IMAGES: ProviderImages = {
+  messaging: "wasmcloud+builtin://messaging-nats",
+  http: "wasmcloud+builtin://http-server",
+  keyvalue: DEFAULT_PROVIDER_IMAGES.keyvalue,
+};

@@ -44,7 +44,7 @@ test("hostile workflow values never become code and survive into manifests uncha
       const runtime = manifest.spec.components[0].properties.config[0].properties;
       if (c.dest) assert.equal(runtime.dest_topic, c.dest);
       const sub = manifest.spec.components[1].traits[1].properties.source.config[0].properties.subscriptions;
-      assert.equal(sub, c.source);
+      assert.equal(sub, `${c.source}|pelato.comp`);
     });
     assert.equal(gofmtErrors(dir), "", "every generated handler parses");
     assert.deepEqual(goUnquote(literals), cases.map((c) => wellFormed(c.name)));

@@ -36,7 +36,8 @@ test("a processor's application: image, runtime dest_topic, spread over its targ
   const sub = nats!.traits[1]!.properties as { interfaces: string[]; target: { name: string }; source: { config: { properties: Record<string, string> }[] } };
   assert.deepEqual(sub.interfaces, ["handler"]);
   assert.equal(sub.target.name, "proc");
-  assert.equal(sub.source.config[0]!.properties.subscriptions, "in");
+  assert.equal(sub.source.config[0]!.properties.subscriptions, "in|pelato.proc", "the tiers' instances share the topic in one queue group");
+  assert.equal(comp!.traits[0]!.properties.instances, 3, "one warm instance per tier");
 });
 
 test("an HTTP producer listens on the configured port; a kv task links a bucket; cluster_uris when NATS is configured", async () => {
