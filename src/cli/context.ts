@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { resolveConfig, type ConfigFlags, type ResolvedConfig } from "../config/index.js";
-import { DEFAULT_PROVIDER_IMAGES, type RenderOptions } from "../render/index.js";
+import { BUILTIN_PROVIDER_IMAGES, DEFAULT_PROVIDER_IMAGES, type RenderOptions } from "../render/index.js";
 import { loadProject, type Project } from "../workflow/index.js";
 import { Output } from "./output.js";
 
@@ -34,11 +34,11 @@ export async function loadProjectAndConfig(dir: string, opts: CommonOptions): Pr
 
 export function renderOptionsFrom(config: ResolvedConfig): RenderOptions {
   // Providers follow pelatod's NATS only when the user pointed it somewhere; otherwise they use their host's.
-  const natsConfigured = config.sources.NATS_HOST !== "default" || config.sources.NATS_PORT !== "default";
+  const natsConfigured = ["NATS_HOST", "NATS_PORT", "NATS_URL"].some((v) => config.sources[v] !== "default");
   return {
     registry: config.registry.url,
     httpPort: config.httpPort,
-    providers: { ...DEFAULT_PROVIDER_IMAGES },
-    ...(natsConfigured ? { clusterUri: `nats://${config.nats.host}:${config.nats.port}` } : {}),
+    providers: { ...(config.providers === "builtin" ? BUILTIN_PROVIDER_IMAGES : DEFAULT_PROVIDER_IMAGES) },
+    ...(natsConfigured ? { clusterUri: config.nats.servers[0]! } : {}),
   };
 }

@@ -35,6 +35,8 @@ export interface ResolvedConfig {
   /** wadm lattice name. Default: default. */
   lattice: string;
   enableMetrics: boolean;
+  /** Capability providers in manifests (PELATO_PROVIDERS): pinned OCI images, or the hosts' builtin ones. Default: images. */
+  providers: "images" | "builtin";
   /** Port of the HTTP producers (PELATO_HTTP_PORT). Default: 8000, as the original templates. */
   httpPort: number;
   sources: Record<string, ConfigSource>;
@@ -137,6 +139,9 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
     ...(Object.values(tls).some((v) => v !== undefined) ? { tls: optional(tls) } : {}),
   };
 
+  const providers = raw("PELATO_PROVIDERS") ?? "images";
+  if (providers !== "images" && providers !== "builtin") fail("PELATO_PROVIDERS", `"${providers}" is not images or builtin`);
+
   const lattice = raw("PELATO_LATTICE") ?? DEFAULT_LATTICE;
   if (!/^[A-Za-z0-9_-]+$/.test(lattice)) fail("PELATO_LATTICE", `"${lattice}" is not a lattice name (letters, digits, '-', '_')`);
 
@@ -158,6 +163,7 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
     lattice,
     enableMetrics: enableMetrics!,
     httpPort,
+    providers: providers as ResolvedConfig["providers"],
     sources,
   };
 }

@@ -14,8 +14,10 @@ export interface ExpectedImage {
  * one made from the current sources. Deploy asks this before it sends a manifest, so wadm never
  * schedules a component that hosts cannot pull, or an old build under a new version.
  */
-export async function imageProblems(expected: ExpectedImage[], settings: RegistrySettings): Promise<string[]> {
+export async function imageProblems(expected: ExpectedImage[], settings: RegistrySettings): Promise<{ problems: string[]; digests: Map<string, string> }> {
   const problems: string[] = [];
+  /** image → digest of its manifest in the registry, for the images that are right. */
+  const digests = new Map<string, string>();
   const byHost = new Map<string, ExpectedImage[]>();
   for (const e of expected) {
     const host = parseReference(e.image).registry;
@@ -36,10 +38,11 @@ export async function imageProblems(expected: ExpectedImage[], settings: Registr
         const layers = fetched && "layers" in fetched.manifest ? fetched.manifest.layers : undefined;
         if (!fetched) problems.push(`${e.image} is not in the registry`);
         else if (layers?.[0]?.digest !== e.component) problems.push(`${e.image} holds another build than the current sources (${layers?.[0]?.digest ?? "no layer"}, built ${e.component})`);
+        else digests.set(e.image, fetched.descriptor.digest);
       }
     } finally {
       await registry.close();
     }
   }
-  return problems;
+  return { problems, digests };
 }

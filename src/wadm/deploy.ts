@@ -41,7 +41,10 @@ export interface WaitResult {
  * Listens to wadm's status updates and asks for the status now and then, so a missed
  * update never leaves it waiting.
  */
-export async function waitForApplications(wadm: WadmClient, names: string[], timeoutMs: number, onStatus?: (name: string, s: StatusInfo) => void): Promise<WaitResult[]> {
+/** wadm reports "failed" for a moment while its view of new hosts catches up; failed counts once it lasts this long. */
+export const FAILED_GRACE_MS = 15_000;
+
+export async function waitForApplications(wadm: WadmClient, names: string[], timeoutMs: number, onStatus?: (name: string, s: StatusInfo) => void, failedGraceMs = FAILED_GRACE_MS): Promise<WaitResult[]> {
   const nc: NatsConnection = wadm.nc;
   const deadline = Date.now() + timeoutMs;
   const sub = nc.subscribe(wadm.subjects.statusUpdates());
@@ -52,12 +55,17 @@ export async function waitForApplications(wadm: WadmClient, names: string[], tim
   try {
     const pending = new Set(names);
     const results = new Map<string, WaitResult>();
+    const failingSince = new Map<string, number>();
     while (pending.size > 0) {
       const models = new Map((await wadm.list()).map((m) => [m.name, m]));
       for (const name of [...pending]) {
         const status = currentStatus(models.get(name));
         onStatus?.(name, status);
-        const done = settled(status.type);
+        let done = settled(status.type);
+        if (done === "failed") {
+          if (!failingSince.has(name)) failingSince.set(name, Date.now());
+          if (Date.now() - failingSince.get(name)! < failedGraceMs && Date.now() < deadline) done = undefined;
+        } else failingSince.delete(name);
         if (done) {
           results.set(name, { name, outcome: done, status });
           pending.delete(name);

@@ -61,7 +61,7 @@ test("brush (gen, build, push, deploy), redeploy unchanged, change one task, rem
   for (const m of listed) assert.equal(m.deployed_version, steps.find((s) => s.name === m.name)!.version);
 
   const again = pelatod(["deploy", project.dir, "--no-wait", "--json"], { env: env() });
-  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.code, 0, again.stderr + again.stdout);
   assert.deepEqual(JSON.parse(again.stdout).steps.map((s: { step: string }) => s.step), ["unchanged", "unchanged"]);
   assert.equal((await versions("temp_filter")).length, 1, "no new version");
 
@@ -76,7 +76,7 @@ test("brush (gen, build, push, deploy), redeploy unchanged, change one task, rem
   assert.equal((await versions("celsius_to_kelvin_conversion")).length, 1);
 
   const status = pelatod(["status", project.dir, "--json"], { env: env() });
-  assert.equal(status.code, 0, status.stderr);
+  assert.equal(status.code, 0, status.stderr + status.stdout);
   const apps = JSON.parse(status.stdout).applications as { name: string; status: string; message: string }[];
   assert.deepEqual(apps.map((a) => a.name), ["celsius_to_kelvin_conversion", "temp_filter"]);
   assert.ok(apps.every((a) => a.status === "waiting" && /no hosts/.test(a.message)), JSON.stringify(apps));

@@ -43,3 +43,21 @@ test("the current status prefers wadm's detailed status", () => {
   );
   assert.deepEqual(currentStatus(undefined).type, "undeployed");
 });
+
+test("pinning: images get the pushed digest, and the version follows the pinned content", async () => {
+  const { pinManifest } = await import("../../src/wadm/index.js");
+  const m = {
+    metadata: { name: "app", annotations: { version: "1.0.0-aaaaaaaaaa" } },
+    spec: { components: [{ name: "c", type: "component", properties: { image: "reg:5000/c:1.0.0" } }, { name: "p", type: "capability", properties: { image: "wasmcloud+builtin://messaging-nats" } }] },
+  };
+  const one = pinManifest(m, new Map([["reg:5000/c:1.0.0", "sha256:" + "1".repeat(64)]]));
+  const two = pinManifest(m, new Map([["reg:5000/c:1.0.0", "sha256:" + "2".repeat(64)]]));
+  const again = pinManifest(m, new Map([["reg:5000/c:1.0.0", "sha256:" + "1".repeat(64)]]));
+  const comps = (x: typeof one) => (x.spec as typeof m.spec).components;
+  assert.equal(comps(one)[0]!.properties.image, `reg:5000/c:1.0.0@sha256:${"1".repeat(64)}`);
+  assert.equal(comps(one)[1]!.properties.image, "wasmcloud+builtin://messaging-nats");
+  assert.match(one.metadata.annotations.version!, /^1\.0\.0-[0-9a-f]{10}$/);
+  assert.notEqual(one.metadata.annotations.version, two.metadata.annotations.version, "another build, another version");
+  assert.equal(one.metadata.annotations.version, again.metadata.annotations.version, "same build, same version");
+  assert.equal(m.spec.components[0]!.properties.image, "reg:5000/c:1.0.0", "the rendered manifest is left alone");
+});

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { Manifest } from "../../wadm/index.js";
+import { pinManifest, type Manifest } from "../../wadm/index.js";
 import { outputFor, withCommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
@@ -22,7 +22,9 @@ export function brushCommand(): Command {
         out.result({ push: report, deployed: false, note: NO_REGISTRY }, `${pushSummary(report)}\n${NO_REGISTRY}`);
         return;
       }
-      const manifests = built.rendered.tasks.map((t) => t.manifest as Manifest);
+      // Pinned to the digests just pushed: hosts run exactly this build, whatever the tag held before.
+      const digests = new Map(report.tasks.map((t) => [t.ref, t.manifestDigest]));
+      const manifests = built.rendered.tasks.map((t) => pinManifest(t.manifest as Manifest, digests));
       const deploy = await withWadm(built.config, (wadm) => deployAndWait(wadm, manifests, opts, out));
       const sent = deploy.steps.filter((s) => s.step !== "unchanged").length;
       out.result({ push: report, deployed: true, ...deploy }, `${pushSummary(report)}\n${built.config.lattice}: ${sent} of ${deploy.steps.length} applications sent${deploy.waited ? ", all deployed" : ""}`);

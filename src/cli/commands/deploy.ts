@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import type { ResolvedConfig } from "../../config/index.js";
 import { InputError, RuntimeFailure } from "../../errors.js";
 import { imageRef, renderProject, writeGen, type RenderedProject } from "../../render/index.js";
-import { deployManifests, waitForApplications, type Manifest, type WaitResult } from "../../wadm/index.js";
+import { deployManifests, pinManifest, waitForApplications, type Manifest, type WaitResult } from "../../wadm/index.js";
 import { loadProjectAndConfig, outputFor, renderOptionsFrom, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import type { Output } from "../output.js";
@@ -20,8 +20,8 @@ export function deployCommand(): Command {
       const { project, config } = await loadProjectAndConfig(dir, opts);
       const rendered = await renderProject(project, renderOptionsFrom(config));
       const genDir = writeGen(rendered);
-      const manifests = rendered.tasks.map((t) => t.manifest as Manifest);
-      await requireImages(rendered, genDir, config);
+      const digests = await requireImages(rendered, genDir, config);
+      const manifests = rendered.tasks.map((t) => pinManifest(t.manifest as Manifest, digests));
       const result = await withWadm(config, (wadm) => deployAndWait(wadm, manifests, opts, out));
       const text = result.steps.map((s) => `  ${s.name} ${out.color.dim(s.version)} ${s.step === "unchanged" ? "unchanged" : "deployed"}`).join("\n");
       out.result(result, `${config.lattice}: ${result.steps.filter((s) => s.step !== "unchanged").length} of ${result.steps.length} applications sent\n${text}`);
@@ -32,7 +32,7 @@ export function deployCommand(): Command {
  * Hosts pull components from the registry: refuse to deploy unless it holds, under each
  * manifest's image, the component built from the current sources.
  */
-export async function requireImages(rendered: RenderedProject, genDir: string, config: ResolvedConfig): Promise<void> {
+export async function requireImages(rendered: RenderedProject, genDir: string, config: ResolvedConfig): Promise<Map<string, string>> {
   if (!config.registry.configured) {
     throw new InputError([{ file: "environment", message: "REGISTRY_URL: deploying to a lattice needs the registry its hosts pull from; set REGISTRY_URL (or --registry) and run pelatod push, or run the project locally with pelatod up" }]);
   }
@@ -45,8 +45,10 @@ export async function requireImages(rendered: RenderedProject, genDir: string, c
     problems.push(`${t.task.codePath}: changed since it was last built`);
     return [];
   });
-  problems.push(...(await imageProblems(expected, config.registry)));
+  const checked = await imageProblems(expected, config.registry);
+  problems.push(...checked.problems);
   if (problems.length > 0) throw new RuntimeFailure(`nothing deployed:\n  ${problems.join("\n  ")}\n(pelatod brush builds, pushes and deploys in one go)`);
+  return checked.digests;
 }
 
 export async function deployAndWait(wadm: Parameters<typeof deployManifests>[0], manifests: Manifest[], opts: { wait: boolean; waitTimeout: string }, out: Output) {

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { PROJECT_ANNOTATION } from "../../render/index.js";
-import { currentStatus, projectApplications, type WadmClient } from "../../wadm/index.js";
+import { currentStatus, latticeInventory, placement, projectApplications, type WadmClient } from "../../wadm/index.js";
 import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import type { Output } from "../output.js";
@@ -29,16 +29,18 @@ export function statusCommand(): Command {
 
 async function show(wadm: WadmClient, names: string[], out: Output): Promise<void> {
   const models = new Map((await wadm.list()).map((m) => [m.name, m]));
+  const where = placement(await latticeInventory(wadm.nc, wadm.lattice));
   const apps = await Promise.all(
     names.map(async (name) => {
       const m = models.get(name);
       const detail = await wadm.status(name);
       const status = currentStatus(m);
       const components = (detail.components ?? []).map((c) => ({ name: c.name, status: c.status.type, ...(c.status.message ? { message: c.status.message } : {}) }));
-      return { name, version: m?.version, deployed_version: m?.deployed_version ?? null, status: status.type, message: status.message ?? "", components };
+      return { name, version: m?.version, deployed_version: m?.deployed_version ?? null, status: status.type, message: status.message ?? "", components, hosts: where.get(name) ?? [] };
     }),
   );
-  const rows = [["APPLICATION", "VERSION", "DEPLOYED", "STATUS", "DETAIL"], ...apps.map((a) => [a.name, a.version ?? "", a.deployed_version ?? "-", a.status, a.message])];
+  const onHosts = (a: (typeof apps)[number]) => a.hosts.map((h) => `${h.hostType ?? "?"}:${h.host}`).join(",") || "-";
+  const rows = [["APPLICATION", "VERSION", "DEPLOYED", "STATUS", "RUNS ON", "DETAIL"], ...apps.map((a) => [a.name, a.version ?? "", a.deployed_version ?? "-", a.status, onHosts(a), a.message])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
   const comps = apps.flatMap((a) => a.components.map((c) => `  ${a.name}/${c.name}: ${c.status}${c.message ? ` (${c.message})` : ""}`));

@@ -1,0 +1,2 @@
+export { startLattice, type LatticeHost, type LatticeOptions, type RunningLattice } from "./lattice.js";
+export { startService, type Service } from "./service.js";

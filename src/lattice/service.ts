@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { join } from "node:path";
+
+/** A child process of the dev lattice, its output in <dir>/<name>.log. */
+export interface Service {
+  name: string;
+  pid: number;
+  log: string;
+  exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL at once: a host that dies without a word (the failover experiments). */
+  kill(): Promise<void>;
+}
+
+export function startService(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Service {
+  const log = join(logDir, `${name}.log`);
+  const out = createWriteStream(log, { flags: "a" });
+  const child: ChildProcess = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  return {
+    name,
+    pid: child.pid!,
+    log,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (gone()) return;
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      child.kill("SIGTERM");
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (gone()) return;
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The production path on one machine: nats-server, wadm, a registry and two real wasmCloud hosts
+// (edge, cloud) started by src/lattice; pelatod brush deploys the example onto them.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { startLattice, type RunningLattice } from "../../src/lattice/index.js";
+import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
+import { freePort } from "../helpers/servers.js";
+
+let lattice: RunningLattice;
+let nc: NatsConnection;
+let httpPort: number;
+const project = tempProject({ "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" }, EXAMPLE);
+
+function pelatod(args: string[]) {
+  const env = { ...process.env, NO_COLOR: "1", NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin", PELATO_HTTP_PORT: String(httpPort) };
+  const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function collect(subject: string, act: () => Promise<unknown> | void, ms = 2000): Promise<string[]> {
+  const got: string[] = [];
+  const sub = nc.subscribe(subject, { callback: (_e, m) => void got.push(m.string()) });
+  await nc.flush();
+  await act();
+  await new Promise((r) => setTimeout(r, ms));
+  sub.unsubscribe();
+  return got;
+}
+
+before(async () => {
+  httpPort = await freePort();
+  lattice = await startLattice({ hosts: ["edge", "cloud"], lattice: "default", heartbeatSeconds: 2, cleanupSeconds: 6 });
+  nc = await connect({ servers: lattice.natsUrl });
+  appendFileSync(join(project.dir, "workflow.yaml"), "  - {name: Both tiers, type: processor_nats, code: echo.go, targets: [edge, cloud], source_topic: both.in, dest_topic: both.out, component_name: both_tiers, version: 0.1.0}\n");
+});
+after(async () => {
+  await nc?.close();
+  await lattice?.stop();
+  project.cleanup();
+});
+
+test("brush deploys the example onto real hosts; 21.5 °C POSTed comes out filtered as 294.65 K", async () => {
+  const r = pelatod(["brush", project.dir, "--wait-timeout", "120", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).deployed, true);
+  const got = await collect("filtered_kelvin_data", async () => {
+    const res = await fetch(`http://127.0.0.1:${httpPort}/`, { method: "POST", body: '{"Data":21.5,"Name":"lattice"}' });
+    assert.equal(res.status, 200);
+  });
+  assert.deepEqual(got, ['{"Data":294.65,"Name":"lattice"}']);
+  const none = await collect("filtered_kelvin_data", () => fetch(`http://127.0.0.1:${httpPort}/`, { method: "POST", body: '{"Data":500}' }).then(() => undefined));
+  assert.deepEqual(none, []);
+});
+
+test("status shows real placement; a task with targets [edge, cloud] runs on both tiers", () => {
+  const r = pelatod(["status", project.dir, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const apps = JSON.parse(r.stdout).applications as { name: string; status: string; hosts: { hostType: string }[] }[];
+  const tiers = (name: string) => apps.find((a) => a.name === name)!.hosts.map((h) => h.hostType).sort();
+  assert.deepEqual(tiers("celsius_to_kelvin_conversion"), ["edge"]);
+  assert.deepEqual(tiers("temp_filter"), ["cloud"]);
+  assert.deepEqual(tiers("both_tiers"), ["cloud", "edge"]);
+  assert.ok(apps.every((a) => a.status === "deployed"));
+});
+
+test("the tiers share a topic: each message is handled once, by one of them", async () => {
+  const got = await collect("both.out", async () => {
+    for (let i = 0; i < 50; i++) nc.publish("both.in", String(i));
+  });
+  assert.deepEqual(got.map(Number).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+});
+
+test("a changed task is redeployed alone and its new behaviour serves", async () => {
+  const before = JSON.parse(pelatod(["status", project.dir, "--json"]).stdout).applications as { name: string; version: string }[];
+  const filter = join(project.dir, "tasks", "filter.go");
+  writeFileSync(filter, readFileSync(filter, "utf8").replace("r.Data > 400", "r.Data > 350"));
+  const r = pelatod(["brush", project.dir, "--wait-timeout", "120", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const steps = JSON.parse(r.stdout).steps as { name: string; step: string }[];
+  assert.deepEqual(steps.filter((s) => s.step !== "unchanged").map((s) => s.name), ["temp_filter"]);
+  const after = JSON.parse(pelatod(["status", project.dir, "--json"]).stdout).applications as { name: string; version: string }[];
+  for (const a of after) if (a.name !== "temp_filter") assert.equal(a.version, before.find((b) => b.name === a.name)!.version);
+  // 80 °C is 353.15 K: passed by the old filter (≤ 400), dropped by the new one (≤ 350). Old instances may drain for a moment.
+  let got: string[] = ["not yet"];
+  for (let i = 0; i < 30 && got.length > 0; i++) got = await collect("filtered_kelvin_data", () => nc.publish("living_room_celsius_data", '{"Data":80}'), 500);
+  assert.deepEqual(got, [], "the new filter drops 353.15 K");
+});
+
+test("kill -9 of the edge host: the both-tiers task keeps answering from the cloud", async () => {
+  const edge = lattice.hosts.find((h) => h.label === "edge")!;
+  await edge.service.kill();
+  const got = await collect("both.out", async () => {
+    for (let i = 0; i < 20; i++) nc.publish("both.in", `after-${i}`);
+  });
+  assert.equal(got.length, 20, `got ${got.length} of 20`);
+});
