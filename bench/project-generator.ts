@@ -2,15 +2,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const TYPES = ["processor_nats", "http_producer_nats", "nats_to_nats-kv"] as const;
+const MIXED = ["processor_nats", "http_producer_nats", "nats_to_nats-kv"] as const;
 
-/** Writes an n-task project (a chain of processors with producers and kv stores mixed in). */
-export function generateProject(n: number): string {
+/** Writes an n-task project (a chain of processors with producers and kv stores mixed in, or only `types`). */
+export function generateProject(n: number, types: readonly (typeof MIXED)[number][] = MIXED): string {
   const dir = mkdtempSync(join(tmpdir(), `pelato-bench-${n}-`));
   mkdirSync(join(dir, "tasks"));
   const tasks: string[] = [];
   for (let i = 0; i < n; i++) {
-    const type = TYPES[i % TYPES.length]!;
+    const type = types[i % types.length]!;
     const kv = type === "nats_to_nats-kv";
     writeFileSync(
       join(dir, "tasks", `task${i}.go`),

@@ -1,0 +1,115 @@
+// bench/failover: the seed's failover experiment on a real lattice (an edge and a cloud host).
+// A task with targets [edge, cloud] gets a message every 100 ms; the host running it is killed
+// with -9; we measure the gap until results flow again and the messages lost, over RUNS runs,
+// for wasmCloud's defaults with the original's manifest shape (one instance, plain subscription,
+// default heartbeat 30 s / wadm cleanup 70 s) and for pelatod's manifests (one warm instance per
+// tier sharing a queue group). Run: npm run build && node dist/bench/failover.js
+import { spawnSync } from "node:child_process";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { startLattice, type RunningLattice } from "../src/lattice/index.js";
+import { WadmClient, type Manifest } from "../src/wadm/index.js";
+import { CLI, tempProject } from "../test/helpers/project.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const WORKFLOW = "project_name: Failover\ntasks:\n  - {name: Echo, type: processor_nats, code: echo.go, targets: [edge, cloud], source_topic: fo.in, dest_topic: fo.out, component_name: failover_echo, version: 1.0.0}\n";
+
+interface Run {
+  gap_s: number;
+  lost: number;
+}
+
+async function experiment(mode: "wasmcloud-defaults" | "pelatod"): Promise<Run[]> {
+  const lattice = await startLattice({ hosts: ["edge", "cloud"], lattice: "default" });
+  const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" });
+  const nc = await connect({ servers: lattice.natsUrl });
+  try {
+    const env = { ...process.env, NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
+    const r = spawnSync(process.execPath, [CLI, "brush", project.dir, "--toolchain", "go", "--wait-timeout", "180", "--json"], { env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`brush failed: ${r.stdout}${r.stderr}`);
+    const wadm = new WadmClient(nc, "default", 10_000);
+    if (mode === "wasmcloud-defaults") await deployOriginalShape(wadm);
+    const runs: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await waitDeployed(wadm, lattice, mode === "pelatod" ? 2 : 1);
+      runs.push(await killAndMeasure(nc, lattice));
+      const label = lattice.hosts.at(-1)!.label;
+      console.error(`${mode} run ${i + 1}: gap ${runs.at(-1)!.gap_s} s, lost ${runs.at(-1)!.lost}`);
+      await lattice.addHost(label); // back to two tiers for the next run
+    }
+    return runs;
+  } finally {
+    await nc.close();
+    await lattice.stop();
+    project.cleanup();
+  }
+}
+
+/** The original PELATO's shape: one instance, no queue group (and so no warm fallback). */
+async function deployOriginalShape(wadm: WadmClient): Promise<void> {
+  const m = structuredClone(await wadm.get("failover_echo")) as Manifest & { spec: { components: { type: string; traits: { type: string; properties: Record<string, unknown> }[] }[] } };
+  for (const c of m.spec.components) {
+    for (const t of c.traits) {
+      if (t.type === "spreadscaler") t.properties.instances = 1;
+      const src = (t.properties.source as { config?: { properties: Record<string, string> }[] } | undefined)?.config?.[0]?.properties;
+      if (src?.subscriptions) src.subscriptions = src.subscriptions.split("|")[0]!;
+      const name = (t.properties.source as { config?: { name: string }[] } | undefined)?.config?.[0];
+      if (name) name.name = `${name.name}-original`;
+    }
+  }
+  m.metadata.annotations.version = `${m.metadata.annotations.version}-original`;
+  await wadm.put(m);
+  await wadm.deploy("failover_echo", m.metadata.annotations.version);
+}
+
+async function waitDeployed(wadm: WadmClient, lattice: RunningLattice, instances: number): Promise<void> {
+  const { latticeInventory, placement } = await import("../src/wadm/index.js");
+  for (let i = 0; i < 600; i++) {
+    const where = placement(await latticeInventory(wadm.nc, lattice.lattice)).get("failover_echo") ?? [];
+    const model = (await wadm.list()).find((m) => m.name === "failover_echo");
+    if (where.length >= instances && model?.detailed_status?.status.type === "deployed") return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the task was not deployed again");
+}
+
+async function killAndMeasure(nc: NatsConnection, lattice: RunningLattice): Promise<Run> {
+  const { latticeInventory } = await import("../src/wadm/index.js");
+  const hosts = await latticeInventory(nc, lattice.lattice);
+  const running = hosts.find((h) => h.workloads.some((w) => w.kind === "component" && w.app === "failover_echo"))!;
+  const victim = lattice.hosts.find((h) => h.id === running.id)!;
+  const arrivals = new Map<number, number>();
+  const sub = nc.subscribe("fo.out", { callback: (_e, m) => void arrivals.set(Number(m.string()), Date.now()) });
+  let n = 0;
+  const sent: number[] = [];
+  const timer = setInterval(() => {
+    sent.push(Date.now());
+    nc.publish("fo.in", String(n++));
+  }, 100);
+  await new Promise((r) => setTimeout(r, 2000));
+  const killedAt = Date.now();
+  await victim.service.kill();
+  lattice.hosts.splice(lattice.hosts.indexOf(victim), 1);
+  // Until 3 s of uninterrupted results after the kill, or 240 s.
+  while (Date.now() - killedAt < 240_000) {
+    await new Promise((r) => setTimeout(r, 500));
+    const after = [...arrivals.values()].filter((t) => t > killedAt);
+    if (after.length >= 30 && Date.now() - Math.max(...after) < 300) break;
+  }
+  clearInterval(timer);
+  await new Promise((r) => setTimeout(r, 1000));
+  sub.unsubscribe();
+  const times = [...arrivals.values()].sort((a, b) => a - b);
+  let gap = 0;
+  for (let i = 1; i < times.length; i++) if (times[i]! > killedAt - 1000) gap = Math.max(gap, times[i]! - times[i - 1]!);
+  return { gap_s: Number((gap / 1000).toFixed(2)), lost: sent.length - arrivals.size };
+}
+
+function stats(runs: Run[]) {
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { runs, gap_s: { median: med(runs.map((r) => r.gap_s)), max: Math.max(...runs.map((r) => r.gap_s)) }, lost: { median: med(runs.map((r) => r.lost)), max: Math.max(...runs.map((r) => r.lost)) } };
+}
+
+const modes = (process.env.BENCH_MODES ?? "pelatod,wasmcloud-defaults").split(",") as ("pelatod" | "wasmcloud-defaults")[];
+const report: Record<string, unknown> = { bench: "failover", runs_per_mode: RUNS, message_interval_ms: 100, original_pelato_gap_s: "23 ± 1.5" };
+for (const mode of modes) report[mode] = stats(await experiment(mode));
+console.log(JSON.stringify(report, null, 2));
