@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { execa } from "execa";
 import { connect } from "@nats-io/transport-node";
 import { RuntimeFailure } from "../errors.js";
 import { cacheDir, TOOLCHAIN_DIR } from "../paths.js";
+import { freePort } from "../free-port.js";
 
 export interface LocalNats {
   url: string;
@@ -68,13 +68,3 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}

@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { RuntimeFailure } from "../errors.js";
 import { latticeBinary } from "./binaries.js";
 import { startService, type Service } from "./service.js";
+import { freePort } from "../free-port.js";
 
 export interface LatticeOptions {
   /** host-type label of each wasmCloud host, one host per entry. Default: edge, cloud. */
@@ -143,13 +143,3 @@ function registryConfig(addr: string, storage: string): string {
   return ["version: 0.1", "log:", "  level: warn", "storage:", "  filesystem:", `    rootdirectory: ${storage}`, "  delete:", "    enabled: true", "http:", `  addr: ${addr}`, ""].join("\n");
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}

@@ -1,9 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../helpers/project.js";
+import { freePort } from "../../../src/free-port.js";
+
+export { freePort };
 
 export const REGISTRY_BIN = "/usr/bin/docker-registry";
 
@@ -26,16 +28,6 @@ function which(cmd: string): boolean {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export type RegistryAuth =
   | { kind: "htpasswd"; users: Record<string, string> }
