@@ -18,30 +18,29 @@ interface Run {
   lost: number;
 }
 
+/** One run on a fresh lattice: wadm keeps a killed host's placements long after it is gone. */
 async function experiment(mode: "wasmcloud-defaults" | "pelatod"): Promise<Run[]> {
-  const lattice = await startLattice({ hosts: ["edge", "cloud"], lattice: "default" });
-  const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" });
-  const nc = await connect({ servers: lattice.natsUrl });
-  try {
-    const env = { ...process.env, NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
-    const r = spawnSync(process.execPath, [CLI, "brush", project.dir, "--toolchain", "go", "--wait-timeout", "180", "--json"], { env, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`brush failed: ${r.stdout}${r.stderr}`);
-    const wadm = new WadmClient(nc, "default", 10_000);
-    if (mode === "wasmcloud-defaults") await deployOriginalShape(wadm);
-    const runs: Run[] = [];
-    for (let i = 0; i < RUNS; i++) {
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const lattice = await startLattice({ hosts: ["edge", "cloud"], lattice: "default" });
+    const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" });
+    const nc = await connect({ servers: lattice.natsUrl });
+    try {
+      const env = { ...process.env, NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
+      const r = spawnSync(process.execPath, [CLI, "brush", project.dir, "--toolchain", "go", "--wait-timeout", "180", "--json"], { env, encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`brush failed: ${r.stdout}${r.stderr}`);
+      const wadm = new WadmClient(nc, "default", 10_000);
+      if (mode === "wasmcloud-defaults") await deployOriginalShape(wadm);
       await waitDeployed(wadm, lattice, mode === "pelatod" ? 2 : 1);
       runs.push(await killAndMeasure(nc, lattice));
-      const label = lattice.hosts.at(-1)!.label;
       console.error(`${mode} run ${i + 1}: gap ${runs.at(-1)!.gap_s} s, lost ${runs.at(-1)!.lost}`);
-      await lattice.addHost(label); // back to two tiers for the next run
+    } finally {
+      await nc.close();
+      await lattice.stop();
+      project.cleanup();
     }
-    return runs;
-  } finally {
-    await nc.close();
-    await lattice.stop();
-    project.cleanup();
   }
+  return runs;
 }
 
 /** The original PELATO's shape: one instance, no queue group (and so no warm fallback). */

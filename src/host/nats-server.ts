@@ -6,6 +6,7 @@ import { connect } from "@nats-io/transport-node";
 import { RuntimeFailure } from "../errors.js";
 import { cacheDir, TOOLCHAIN_DIR } from "../paths.js";
 import { freePort } from "../free-port.js";
+import { dieWithParent } from "../orphan-guard.js";
 
 export interface LocalNats {
   url: string;
@@ -22,7 +23,8 @@ export async function startNatsServer(storeDir: string, port?: number, onProgres
   const bin = await natsServerBinary(onProgress);
   const listen = port ?? (await freePort());
   mkdirSync(storeDir, { recursive: true });
-  const child = spawn(bin, ["-js", "-a", "127.0.0.1", "-p", String(listen), "-sd", storeDir], { stdio: ["ignore", "ignore", "pipe"] });
+  const [cmd, argv] = dieWithParent(bin, ["-js", "-a", "127.0.0.1", "-p", String(listen), "-sd", storeDir]);
+  const child = spawn(cmd, argv, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const url = `nats://127.0.0.1:${listen}`;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
+import { dieWithParent } from "../orphan-guard.js";
 
 /** A child process of the dev lattice, its output in <dir>/<name>.log. */
 export interface Service {
@@ -17,7 +18,8 @@ export interface Service {
 export function startService(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Service {
   const log = join(logDir, `${name}.log`);
   const out = createWriteStream(log, { flags: "a" });
-  const child: ChildProcess = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const [cmd, argv] = dieWithParent(bin, args);
+  const child: ChildProcess = spawn(cmd, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

@@ -60,3 +60,20 @@ test("up runs the example; send shows results downstream; Ctrl-C stops everythin
     p.cleanup();
   }
 });
+
+test("kill -9 of pelatod up takes its nats-server with it", async () => {
+  const p = tempProject({}, EXAMPLE);
+  const up = spawn(process.execPath, [CLI, "up", p.dir, "--toolchain", "go"], { env: { ...process.env, PELATO_HTTP_PORT: String(await freePort()) }, stdio: "ignore" });
+  try {
+    const stateFile = join(p.dir, ".pelato", "up.json");
+    for (let i = 0; i < 600 && !existsSync(stateFile); i++) await new Promise((r) => setTimeout(r, 100));
+    const { natsPid } = JSON.parse(readFileSync(stateFile, "utf8")) as { natsPid: number };
+    assert.ok(alive(natsPid));
+    up.kill("SIGKILL");
+    for (let i = 0; i < 50 && alive(natsPid); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!alive(natsPid), "no orphan nats-server");
+  } finally {
+    up.kill("SIGKILL");
+    p.cleanup();
+  }
+});
