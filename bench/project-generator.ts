@@ -5,8 +5,8 @@ import { join } from "node:path";
 const MIXED = ["processor_nats", "http_producer_nats", "nats_to_nats-kv"] as const;
 
 /** Writes an n-task project (a chain of processors with producers and kv stores mixed in, or only `types`). */
-export function generateProject(n: number, types: readonly (typeof MIXED)[number][] = MIXED): string {
-  const dir = mkdtempSync(join(tmpdir(), `pelato-bench-${n}-`));
+export function generateProject(n: number, types: readonly (typeof MIXED)[number][] = MIXED, base = tmpdir()): string {
+  const dir = mkdtempSync(join(base, `pelato-bench-${n}-`));
   mkdirSync(join(dir, "tasks"));
   const tasks: string[] = [];
   for (let i = 0; i < n; i++) {
