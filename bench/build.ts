@@ -1,11 +1,12 @@
 // bench/build: cold and warm builds of the example project and of a generated 20-task project
-// with the go toolchain; parallel vs sequential; per-task cost, peak memory, component sizes.
+// with the go toolchain; parallel vs sequential; per-task cost, peak memory, component sizes;
+// then the same rows for the tinygo toolchain (in its container), when its image is built.
 // Run: npm run build && node dist/bench/build.js   (BENCH_TASKS=20 by default)
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildProject, ComponentCache, GoToolchain, compilerStats } from "../src/build/index.js";
+import { buildProject, ComponentCache, GoToolchain, compilerStats, findTinygoImage, TinygoToolchain, tinygoStats, type Toolchain } from "../src/build/index.js";
 import { renderOptionsFrom } from "../src/cli/context.js";
 import { resolveConfig } from "../src/config/index.js";
 import { renderProject, writeGen } from "../src/render/index.js";
@@ -17,14 +18,14 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 20);
 const cores = availableParallelism();
 const EXAMPLE = fileURLToPath(new URL("../../examples/temperature", import.meta.url));
 
-async function run(dir: string, parallel: number, cacheRoot: string) {
+async function run(dir: string, parallel: number, cacheRoot: string, toolchain: () => Toolchain = () => new GoToolchain()) {
   const project = await loadProject(dir);
   const rendered = await renderProject(project, renderOptionsFrom(resolveConfig(dir, {}, {})));
   const genDir = writeGen(rendered);
-  const runs = compilerStats.runs;
+  const runs = compilerStats.runs + tinygoStats.runs;
   const mem = peakTreeMemory();
   const t0 = performance.now();
-  const results = await buildProject(rendered, genDir, { toolchain: new GoToolchain(), parallel, cache: new ComponentCache(cacheRoot) });
+  const results = await buildProject(rendered, genDir, { toolchain: toolchain(), parallel, cache: new ComponentCache(cacheRoot) });
   const seconds = (performance.now() - t0) / 1000;
   const peak = mem.stop();
   const failed = results.filter((r) => !r.ok);
@@ -34,7 +35,7 @@ async function run(dir: string, parallel: number, cacheRoot: string) {
     parallel,
     seconds: round(seconds),
     per_task_s: round(seconds / results.length),
-    compiler_runs: compilerStats.runs - runs,
+    compiler_runs: compilerStats.runs + tinygoStats.runs - runs,
     failed: failed.length,
     peak_tree_rss_mb: Math.round(peak / 2 ** 20),
     size_kib: { min: Math.round(Math.min(...sizes) / 1024), max: Math.round(Math.max(...sizes) / 1024) },
@@ -59,6 +60,30 @@ try {
   const s = report.generated_sequential_cold as { seconds: number };
   report.parallel_speedup = round(s.seconds / p.seconds);
   report[`all_${TASKS}_at_once_succeeded`] = p.failed === 0;
+  const image = await findTinygoImage();
+  if (image) {
+    // Truly cold: an empty TinyGo cache (runtime, compiler-rt and libc are compiled for wasm32 too).
+    const tinygo = () => new TinygoToolchain({ engine: image.engine, image: image.tag });
+    const saved = process.env.PELATO_CACHE;
+    process.env.PELATO_CACHE = join(scratch, "pelato-cache");
+    const t: Record<string, unknown> = { image: image.tag, image_id: image.id };
+    t.example_cold_empty_tinygo_cache = await run(example, cores, join(scratch, "t0"), tinygo);
+    if (saved === undefined) delete process.env.PELATO_CACHE;
+    else process.env.PELATO_CACHE = saved;
+    t.example_cold = await run(example, cores, join(scratch, "t1"), tinygo);
+    t.example_warm = await run(example, cores, join(scratch, "t1"), tinygo);
+    t.generated_parallel_cold = await run(generated, cores, join(scratch, "t2"), tinygo);
+    t.generated_warm = await run(generated, cores, join(scratch, "t2"), tinygo);
+    report.tinygo = t;
+    const row = (r: unknown) => r as { per_task_s: number; size_kib: { min: number; max: number } };
+    report.per_task_comparison = {
+      go: { cold_s: row(report.example_cold).per_task_s, warm_s: row(report.example_warm).per_task_s, size_kib: row(report.example_cold).size_kib },
+      tinygo: { cold_s: row(t.example_cold).per_task_s, warm_s: row(t.example_warm).per_task_s, size_kib: row(t.example_cold).size_kib },
+      original_pelato: { per_task_s: 25 },
+    };
+  } else {
+    report.tinygo = "image not built: run toolchain/setup/tinygo.sh";
+  }
   report.original_pelato = { per_task_s: 25, twenty_tasks_parallel_8_cores_s: 180, twenty_tasks_sequential_s: 550, first_run_image_build_s: 175, failed_from_parallel: 15 };
   console.log(JSON.stringify(report, null, 2));
 } finally {

@@ -2,5 +2,7 @@ export { buildProject, readBuildRecord, BUILD_DIR, type BuildRecord, type BuildE
 export { ComponentCache, sha256 } from "./cache.js";
 export { CompileError } from "./errors.js";
 export { GoToolchain, compilerStats } from "./go-toolchain.js";
+export { TinygoToolchain, tinygoStats, type TinygoOptions } from "./tinygo-toolchain.js";
+export { findTinygoImage, tinygoImageTag, type ContainerEngine } from "./tinygo-image.js";
 export { TOOLCHAIN_NAMES, type Toolchain, type ToolchainName } from "./toolchain.js";
 export { componentize, WIT_DIR } from "./componentize.js";

@@ -21,5 +21,6 @@ export interface Toolchain {
   build(job: BuildJob): Promise<Uint8Array>;
 }
 
-export type ToolchainName = "go";
-export const TOOLCHAIN_NAMES: readonly ToolchainName[] = ["go"];
+/** go: mainline Go on the machine (toolchain/go-toolchain.ts); tinygo: TinyGo in the pinned container (tinygo-toolchain.ts). */
+export type ToolchainName = "go" | "tinygo";
+export const TOOLCHAIN_NAMES: readonly ToolchainName[] = ["go", "tinygo"];

@@ -16,7 +16,9 @@ export function buildProgress(out: Output, interactive = Boolean(process.stderr.
     : undefined;
   ticker?.unref();
   const onEvent = (e: BuildEvent) => {
-    if (e.type === "start") {
+    if (e.type === "output") {
+      if (interactive || out.verbose) out.progress(out.color.dim(`  ${e.component}: ${e.line}`));
+    } else if (e.type === "start") {
       running.set(e.component, performance.now());
       out.progress(`${out.color.cyan("building")} ${e.component}`);
     } else if (e.type === "done") {

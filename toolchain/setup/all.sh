@@ -13,5 +13,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 bash toolchain/setup/wasmtime-py.sh >/dev/null
 bash toolchain/setup/nats-server.sh >/dev/null
-# wadm is needed by `deploy` and its tests; nice keeps the machine usable during the first build.
+bash toolchain/setup/registry.sh >/dev/null # Debian's docker-registry and skopeo (push, deploy)
+# wadm (deploy) and the wasmCloud host (lattice up) are built from crates.io once per machine;
+# nice keeps the machine usable during the first build.
 nice -n 10 bash toolchain/setup/wadm.sh >/dev/null
+nice -n 10 bash toolchain/setup/wasmcloud-host.sh >/dev/null
+bash toolchain/setup/tinygo.sh >/dev/null # the pinned TinyGo toolchain image (--toolchain tinygo, auto)

@@ -4,13 +4,21 @@ import { outputFor, withCommonOptions, type CommonOptions } from "../context.js"
 import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
 
 export function toolchainOption(): Option {
-  return new Option("--toolchain <name>", "compiler: go (mainline Go, local) or auto (the best available)").choices(["go", "auto"]).default("auto");
+  return new Option("--toolchain <name>", "compiler: go (mainline Go, local), tinygo (TinyGo in the pinned container; --no-container: from PATH) or auto (tinygo if its image is built, else go)")
+    .choices(["go", "tinygo", "auto"])
+    .default("auto");
+}
+
+/** --no-container: run the tinygo toolchain from PATH instead of its container. */
+export function noContainerOption(): Option {
+  return new Option("--no-container", "with --toolchain tinygo: run the tinygo on PATH, not the pinned container");
 }
 
 export function buildCommand(): Command {
   return withCommonOptions(new Command("build").description("gen, then compile every task into a WebAssembly component: gen/<component>/build/<component>.wasm"))
     .addOption(toolchainOption())
-    .action(async (dir: string, opts: CommonOptions & { toolchain: ToolchainChoice }) => {
+    .addOption(noContainerOption())
+    .action(async (dir: string, opts: CommonOptions & { toolchain: ToolchainChoice; container: boolean }) => {
       const out = outputFor(opts);
       const t0 = performance.now();
       const built = await genAndBuild(dir, opts, out);

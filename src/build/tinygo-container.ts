@@ -1,0 +1,55 @@
+import { tinygoWorld } from "./tinygo-source.js";
+import type { ContainerEngine } from "./tinygo-image.js";
+
+/** Where the build's folders appear inside the container. */
+export const MOUNTS = { src: "/src", wit: "/wit", out: "/out", cache: "/cache" } as const;
+export const COMPONENT_FILE = "component.wasm";
+
+/** Longest one task's build may take in the container before it is killed. Default: 10 min. */
+export const DEFAULT_TINYGO_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * `tinygo build` for a task, as wasmCloud builds Go components: -target=wasip2 makes the
+ * component itself (TinyGo runs wasm-opt, then wasm-tools component embed/new with our world);
+ * -no-debug drops DWARF and the name section (a third of the size).
+ */
+export function tinygoBuildArgs(world: string, witDir: string, output: string): string[] {
+  return ["build", "-target=wasip2", "-no-debug", "-wit-package", witDir, "-wit-world", tinygoWorld(world), "-o", output, "."];
+}
+
+export interface ContainerRun {
+  engine: ContainerEngine;
+  image: string;
+  /** Container name, so a timed-out or cancelled build can be removed by name. */
+  name: string;
+  /** Host folders: the prepared project (read-only), the WIT (read-only), the output and TinyGo's cache (writable). */
+  src: string;
+  wit: string;
+  out: string;
+  cache: string;
+  uid: number;
+  gid: number;
+  world: string;
+}
+
+/**
+ * `docker|podman run` arguments for one build. No network (the build needs none: the task may
+ * use only the standard library, and a module it names cannot be fetched), the caller's uid so
+ * outputs are the user's, a read-only root with a private /tmp, no capabilities.
+ */
+export function containerRunArgs(r: ContainerRun): string[] {
+  return [
+    "run", "--rm", "--name", r.name,
+    "--network", "none",
+    "--user", `${r.uid}:${r.gid}`,
+    "--read-only", "--tmpfs", "/tmp:rw,exec,size=2g",
+    "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+    "-v", `${r.src}:${MOUNTS.src}:ro`,
+    "-v", `${r.wit}:${MOUNTS.wit}:ro`,
+    "-v", `${r.out}:${MOUNTS.out}`,
+    "-v", `${r.cache}:${MOUNTS.cache}`,
+    "-w", MOUNTS.src,
+    r.image,
+    "tinygo", ...tinygoBuildArgs(r.world, MOUNTS.wit, `${MOUNTS.out}/${COMPONENT_FILE}`),
+  ];
+}

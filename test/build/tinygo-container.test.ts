@@ -1,0 +1,140 @@
+// The tinygo toolchain's container: no network, read-only project, errors mapped to the
+// user's file, a time limit, the image digest in the cache key, and `auto` choosing it.
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { execa } from "execa";
+import { buildProject, ComponentCache, GoToolchain, TinygoToolchain, tinygoImageTag, tinygoStats, type TaskBuildResult, type Toolchain } from "../../src/build/index.js";
+import { containerRunArgs } from "../../src/build/tinygo-container.js";
+import { findEngine, tinygoVersions, type ContainerEngine } from "../../src/build/tinygo-image.js";
+import { mapTinygoOutput } from "../../src/build/tinygo-errors.js";
+import { pickToolchain } from "../../src/cli/pipeline.js";
+import { formatDiagnostic, InputError, RuntimeFailure } from "../../src/errors.js";
+import { renderProject, writeGen } from "../../src/render/index.js";
+import { loadProject } from "../../src/workflow/index.js";
+import { pelatod } from "../helpers/cli.js";
+import { RENDER_OPTIONS } from "../helpers/fixtures.js";
+import { EXAMPLE, REPO_ROOT, tempProject } from "../helpers/project.js";
+
+let imageId: string;
+let engine: ContainerEngine;
+before(async () => {
+  engine = (await findEngine())!;
+  imageId = execFileSync("bash", [join(REPO_ROOT, "toolchain", "setup", "tinygo.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+});
+
+async function build(dir: string, toolchain: Toolchain, cache?: ComponentCache): Promise<TaskBuildResult[]> {
+  const rendered = await renderProject(await loadProject(dir), RENDER_OPTIONS);
+  return buildProject(rendered, writeGen(rendered), { toolchain, parallel: 2, ...(cache ? { cache } : {}) });
+}
+
+const one = (file: string, code: string) =>
+  tempProject({
+    "workflow.yaml": `project_name: T\ntasks:\n  - {name: t, type: processor_nats, code: ${file}, targets: [edge], source_topic: in, dest_topic: out, component_name: t, version: 1.0.0}\n`,
+    [`tasks/${file}`]: code,
+  });
+
+test("the container has no network, the project is read-only, the user's uid", () => {
+  const args = containerRunArgs({ engine: "docker", image: "img", name: "n", src: "/p/src", wit: "/p/wit", out: "/p/out", cache: "/c", uid: 1234, gid: 99, world: "processor" });
+  assert.deepEqual(args.slice(args.indexOf("--network"), args.indexOf("--network") + 2), ["--network", "none"]);
+  assert.ok(args.includes("/p/src:/src:ro") && args.includes("/p/wit:/wit:ro") && args.includes("/p/out:/out"));
+  assert.deepEqual(args.slice(args.indexOf("--user"), args.indexOf("--user") + 2), ["--user", "1234:99"]);
+  assert.ok(args.includes("--read-only"));
+  assert.deepEqual(args.slice(args.indexOf("img")), ["img", "tinygo", "build", "-target=wasip2", "-no-debug", "-wit-package", "/wit", "-wit-world", "tinygo-processor", "-o", "/out/component.wasm", "."]);
+});
+
+test("a task that needs the network to build cannot reach it: the module fetch fails inside the container", async () => {
+  const p = one("net.go", 'package main\n\nimport "github.com/pelato-test/nowhere"\n\nfunc exec_task(arg string) string {\n\treturn nowhere.Do(arg)\n}\n');
+  try {
+    const [r] = await build(p.dir, new TinygoToolchain(), new ComponentCache(join(p.dir, "cache")));
+    assert.ok(r && !r.ok && r.error instanceof InputError, "a compile error, pointed at the task");
+    const lines = (r.error as InputError).diagnostics.map(formatDiagnostic);
+    // With a network the proxy would answer (404/410 for this module); here the dial itself fails.
+    assert.ok(lines.some((l) => /^tasks\/net\.go:3:8: .*github\.com\/pelato-test\/nowhere.*(network is unreachable|no such host|connection refused)/.test(l)), lines.join("\n"));
+  } finally {
+    p.cleanup();
+  }
+});
+
+test("a type error is reported at tasks/<file>.go:L:C, by the library and by `pelatod build --toolchain tinygo`", async () => {
+  const p = tempProject({ "tasks/filter.go": 'package main\n\nfunc exec_task(arg string) string {\n\tvar n int = arg\n\treturn ""\n}\n' }, EXAMPLE);
+  try {
+    const results = await build(p.dir, new TinygoToolchain(), new ComponentCache(join(p.dir, "cache")));
+    const filter = results.find((r) => r.component === "temp_filter")!;
+    assert.ok(!filter.ok && filter.error instanceof InputError);
+    const lines = (filter.error as InputError).diagnostics.map(formatDiagnostic);
+    assert.ok(lines.includes("tasks/filter.go:4:14: cannot use arg (variable of type string) as int value in variable declaration"), lines.join("\n"));
+    assert.equal(results.find((r) => r.component === "celsius_to_kelvin_conversion")!.ok, true);
+
+    const cli = pelatod(["build", p.dir, "--toolchain", "tinygo"]);
+    assert.equal(cli.code, 2, cli.stderr);
+    assert.match(cli.stderr, /^error: tasks\/filter\.go:4:14: /m);
+  } finally {
+    p.cleanup();
+  }
+});
+
+test("TinyGo's paths inside the container map back to the project", () => {
+  const out = "# pelato.local/task\n/src/exec_task.go:7:9: undefined: kelvin\n/src/glue/cabi/cabi.go:3:2: oops\n";
+  assert.deepEqual(mapTinygoOutput(out, "tasks/convert.go", "gen/conv").map(formatDiagnostic), ["tasks/convert.go:7:9: undefined: kelvin", "gen/conv/glue/cabi/cabi.go:3:2: oops"]);
+});
+
+test("the cache key includes the image digest: built once, then reused; another image is another key", async () => {
+  const p = one("echo.go", 'package main\n\nfunc exec_task(arg string) string {\n\treturn "echo:" + arg\n}\n');
+  const cache = new ComponentCache(join(p.dir, "cache"));
+  try {
+    const runs = tinygoStats.runs;
+    const toolchain = new TinygoToolchain();
+    const [first] = await build(p.dir, toolchain, cache);
+    assert.ok(first?.ok && !first.cacheHit, "built");
+    assert.equal(tinygoStats.runs, runs + 1);
+    const [second] = await build(p.dir, new TinygoToolchain(), cache);
+    assert.ok(second?.ok && second.cacheHit && second.digest === first.digest, "reused");
+    assert.equal(tinygoStats.runs, runs + 1, "no second compile");
+
+    const fingerprint = await toolchain.fingerprint();
+    assert.ok(fingerprint.includes(imageId), fingerprint);
+    const key = (toolchainId: string) => ComponentCache.key({ sourceDigest: "s", witDigest: "w", toolchain: toolchainId, world: "processor" });
+    assert.notEqual(key(fingerprint), key(fingerprint.replace(imageId, `sha256:${"0".repeat(64)}`)));
+    assert.notEqual(key(fingerprint), key(await new GoToolchain().fingerprint()));
+  } finally {
+    p.cleanup();
+  }
+});
+
+test("a build over its time limit is stopped and its container removed", async () => {
+  const p = one("slow.go", 'package main\n\nfunc exec_task(arg string) string {\n\treturn arg\n}\n');
+  try {
+    const [r] = await build(p.dir, new TinygoToolchain({ timeoutMs: 1500 }), new ComponentCache(join(p.dir, "cache")));
+    assert.ok(r && !r.ok && r.error instanceof RuntimeFailure && /took longer than 1\.5 s/.test(r.error.message), r && !r.ok ? r.error.message : "built");
+    const left = await execa(engine, ["ps", "-a", "--filter", "name=pelato-tinygo-t-", "--format", "{{.Names}}"], { reject: false });
+    assert.equal(String(left.stdout).trim(), "");
+  } finally {
+    p.cleanup();
+  }
+});
+
+test("auto picks the tinygo container when its image is present, else go; tinygo without an image says how to get it", async () => {
+  assert.equal((await pickToolchain("auto")).name, "tinygo");
+  assert.equal((await pickToolchain("go")).name, "go");
+  const saved = process.env.PELATO_CONTAINER_ENGINE;
+  process.env.PELATO_CONTAINER_ENGINE = "pelato-no-such-engine";
+  try {
+    assert.equal((await pickToolchain("auto")).name, "go");
+  } finally {
+    if (saved === undefined) delete process.env.PELATO_CONTAINER_ENGINE;
+    else process.env.PELATO_CONTAINER_ENGINE = saved;
+  }
+  const missing = new TinygoToolchain({ image: `${tinygoImageTag()}-absent` });
+  await assert.rejects(missing.fingerprint(), (e: unknown) => e instanceof RuntimeFailure && /toolchain\/setup\/tinygo\.sh/.test(e.message));
+});
+
+test("the image's toolchain is the pinned one", async () => {
+  const r = await execa(engine, ["run", "--rm", "--network", "none", tinygoImageTag(), "sh", "-c", "tinygo version; wasm-tools --version; wasm-opt --version"]);
+  const v = tinygoVersions();
+  const llvm = v.LLVM_DEB_VERSION!.replace(/^\d+:/, "").replace(/-.*$/, ""); // 1:19.1.7-3~deb12u1 → 19.1.7
+  assert.ok(r.stdout.includes(`tinygo version ${v.TINYGO_VERSION} linux/amd64 (using go version go${v.GO_VERSION} and LLVM version ${llvm})`), r.stdout);
+  assert.ok(r.stdout.includes(`wasm-tools ${v.WASM_TOOLS_VERSION}`), r.stdout);
+  assert.ok(r.stdout.includes(`wasm-opt version ${v.BINARYEN_DEB_VERSION!.replace(/-.*$/, "")}`), r.stdout);
+});
