@@ -10,9 +10,11 @@ import { latticeCommand } from "./commands/lattice.js";
 import { pushCommand } from "./commands/push.js";
 import { removeCommand } from "./commands/remove.js";
 import { sendCommand } from "./commands/send.js";
+import { serveCommand } from "./commands/serve.js";
 import { statusCommand } from "./commands/status.js";
 import { upCommand } from "./commands/up.js";
 import { validateCommand } from "./commands/validate.js";
+import { watchCommand } from "./commands/watch.js";
 import { Output } from "./output.js";
 
 export function createProgram(): Command {
@@ -21,7 +23,7 @@ export function createProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), pushCommand(), brushCommand(), deployCommand(), removeCommand(), statusCommand(), upCommand(), sendCommand(), latticeCommand()]) {
+  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), pushCommand(), brushCommand(), deployCommand(), removeCommand(), statusCommand(), upCommand(), sendCommand(), latticeCommand(), watchCommand(), serveCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return program;

@@ -1,0 +1,24 @@
+import type { Diagnostic } from "../errors.js";
+import type { PushItem, PushReport } from "../oci/index.js";
+import type { RenderedProject } from "../render/index.js";
+
+/** Registry settings as they cross to the worker: the password as plain text, turned back into a Secret there. */
+export interface WireRegistry {
+  url: string;
+  configured: boolean;
+  insecure: boolean;
+  user?: string;
+  password?: string;
+}
+
+export type ToWorker =
+  | { type: "build"; id: number; rendered: RenderedProject; genDir: string; parallel: number }
+  | { type: "push"; id: number; item: PushItem; registry: WireRegistry; projectDir: string }
+  | { type: "abort"; id: number };
+
+/** A build result with its error flattened (classes do not survive structured clone). */
+export type WireBuildResult =
+  | { component: string; ok: true; wasm: string; digest: string; size: number; toolchain: string; seconds: number; cacheHit: boolean }
+  | { component: string; ok: false; error: { message: string; diagnostics?: Diagnostic[] } };
+
+export type FromWorker = { type: "built"; id: number; results: WireBuildResult[] } | { type: "pushed"; id: number; report: PushReport } | { type: "failed"; id: number; message: string };

@@ -1,0 +1,49 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createUser } from "@nats-io/nkeys";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../../src/errors.js";
+import { DEFAULT_DEBOUNCE_MS, parseLoopback, resolveDaemonSettings } from "../../src/daemon/index.js";
+import { tempProject } from "../helpers/project.js";
+
+test("defaults, then .env, then environment, then flags", () => {
+  const key = createUser().getPublicKey();
+  const p = tempProject({ ".env": `PELATO_DEBOUNCE_MS=200\nPELATO_INSTANCE=from_env_file\nPELATO_SERVE_KEYS=${key}\n` });
+  try {
+    const d = resolveDaemonSettings(p.dir, {}, {});
+    assert.equal(d.debounceMs, 200);
+    assert.equal(d.instance, "from_env_file");
+    assert.deepEqual([...d.allowedKeys], [key]);
+    assert.deepEqual(d.metrics, { host: "127.0.0.1", port: 9464 });
+    assert.equal(resolveDaemonSettings(p.dir, {}, { PELATO_DEBOUNCE_MS: "5" }).debounceMs, 5);
+    assert.equal(resolveDaemonSettings(p.dir, { debounce: "7" }, { PELATO_DEBOUNCE_MS: "5" }).debounceMs, 7);
+    assert.equal(resolveDaemonSettings(p.dir, { metrics: "off" }, {}).metrics, undefined);
+  } finally {
+    p.cleanup();
+  }
+  assert.equal(resolveDaemonSettings("/nonexistent", {}, {}).debounceMs, DEFAULT_DEBOUNCE_MS);
+});
+
+test("keys come from flags, PELATO_SERVE_KEYS and a keys file with comments", () => {
+  const [a, b, c] = [createUser(), createUser(), createUser()].map((k) => k.getPublicKey());
+  const p = tempProject();
+  try {
+    writeFileSync(join(p.dir, "keys"), `# operators\n${b}  # bob\n\n${c}\n`);
+    const d = resolveDaemonSettings(p.dir, { allowKey: [a!] }, { PELATO_SERVE_KEYS_FILE: join(p.dir, "keys") });
+    assert.deepEqual([...d.allowedKeys].sort(), [a, b, c].sort());
+  } finally {
+    p.cleanup();
+  }
+});
+
+test("bad values are input errors naming the variable; /metrics only on loopback", () => {
+  const bad = (env: NodeJS.ProcessEnv, re: RegExp) => assert.throws(() => resolveDaemonSettings("/nonexistent", {}, env), (e: unknown) => e instanceof InputError && re.test(e.message));
+  bad({ PELATO_METRICS: "0.0.0.0:9464" }, /PELATO_METRICS: "0.0.0.0:9464" is not a loopback host:port/);
+  bad({ PELATO_SERVE_KEYS: "SUAKEYSEED" }, /PELATO_SERVE_KEYS: "SUAKEYSEED…" is not a public user nkey/);
+  bad({ PELATO_DEBOUNCE_MS: "-1" }, /PELATO_DEBOUNCE_MS/);
+  bad({ PELATO_INSTANCE: "a.b" }, /PELATO_INSTANCE: "a.b" is not a subject token/);
+  bad({ PELATO_SERVE_KEYS_FILE: "/nonexistent/keys" }, /cannot read/);
+  assert.deepEqual(parseLoopback("[::1]:80"), { host: "::1", port: 80 });
+  assert.equal(parseLoopback("localhost:70000"), undefined);
+});

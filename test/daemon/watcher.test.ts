@@ -1,0 +1,54 @@
+// chokidar on a real folder: what is watched, what is ignored, and bursts coalesced.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { watchProject, type ProjectWatcher } from "../../src/daemon/index.js";
+import { tempProject } from "../helpers/project.js";
+
+const p = tempProject({ "workflow.yaml": "project_name: W\ntasks: []\n", "tasks/a.go": "package main\n" });
+const batches: string[][] = [];
+let w: ProjectWatcher;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function nextBatch(): Promise<string[]> {
+  const n = batches.length;
+  for (let i = 0; i < 100 && batches.length === n; i++) await sleep(20);
+  assert.ok(batches.length > n, "a batch arrived");
+  return batches.at(-1)!;
+}
+
+before(async () => {
+  w = watchProject(p.dir, 60, (paths) => batches.push(paths), (err) => assert.fail(err));
+  await w.ready;
+  // File times tick in jiffies: a change within a few ms of the file's creation has the same
+  // mtime, and chokidar (rightly) reports no change for it. Real edits come later than that.
+  await sleep(50);
+});
+after(async () => {
+  await w.close();
+  p.cleanup();
+});
+
+test("an editor's save (temporary file, rename, swap file) is one batch naming the task file", async () => {
+  writeFileSync(join(p.dir, "tasks", ".a.go.swp"), "x");
+  writeFileSync(join(p.dir, "tasks", "a.go.tmp~"), "package main\n// v2\n");
+  renameSync(join(p.dir, "tasks", "a.go.tmp~"), join(p.dir, "tasks", "a.go"));
+  assert.deepEqual(await nextBatch(), ["tasks/a.go"]);
+});
+
+test("workflow.yaml, a new task file and .env (created after the start) are watched", async () => {
+  writeFileSync(join(p.dir, "workflow.yaml"), "project_name: W2\ntasks: []\n");
+  writeFileSync(join(p.dir, "tasks", "b.go"), "package main\n");
+  assert.deepEqual(await nextBatch(), ["tasks/b.go", "workflow.yaml"]);
+  writeFileSync(join(p.dir, ".env"), "PARALLEL_BUILD=1\n");
+  assert.deepEqual(await nextBatch(), [".env"]);
+});
+
+test("files outside the project's inputs are not", async () => {
+  const n = batches.length;
+  mkdirSync(join(p.dir, "gen"), { recursive: true });
+  writeFileSync(join(p.dir, "gen", "x.go"), "package main\n");
+  writeFileSync(join(p.dir, "notes.txt"), "hello\n");
+  await sleep(300);
+  assert.equal(batches.length, n);
+});
