@@ -33,7 +33,9 @@ export async function latticeInventory(nc: NatsConnection, lattice: string, wait
   }
   const hosts = await Promise.all(
     ids.map(async (id) => {
-      const r = (await nc.request(`wasmbus.ctl.v1.${lattice}.host.get.${id}`, "", { timeout: waitMs * 3 })).json<InventoryReply>().response;
+      // A host that stops answering between the ping and this request is left out, not an error.
+      const reply = await nc.request(`wasmbus.ctl.v1.${lattice}.host.get.${id}`, "", { timeout: waitMs * 3 }).catch(() => undefined);
+      const r = reply?.json<InventoryReply>().response;
       if (!r) return undefined;
       const app = (a?: Record<string, string>) => a?.["wasmcloud.dev/appspec"];
       const workloads: HostInventory["workloads"] = [

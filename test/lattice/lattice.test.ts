@@ -75,14 +75,19 @@ test("the tiers share a topic: each message is handled once, by one of them", as
 });
 
 test("a changed task is redeployed alone and its new behaviour serves", async () => {
-  const before = JSON.parse(pelatod(["status", project.dir, "--json"]).stdout).applications as { name: string; version: string }[];
+  const status = () => {
+    const r = pelatod(["status", project.dir, "--json"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    return JSON.parse(r.stdout).applications as { name: string; version: string }[];
+  };
+  const before = status();
   const filter = join(project.dir, "tasks", "filter.go");
   writeFileSync(filter, readFileSync(filter, "utf8").replace("r.Data > 400", "r.Data > 350"));
   const r = pelatod(["brush", project.dir, "--wait-timeout", "120", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const steps = JSON.parse(r.stdout).steps as { name: string; step: string }[];
   assert.deepEqual(steps.filter((s) => s.step !== "unchanged").map((s) => s.name), ["temp_filter"]);
-  const after = JSON.parse(pelatod(["status", project.dir, "--json"]).stdout).applications as { name: string; version: string }[];
+  const after = status();
   for (const a of after) if (a.name !== "temp_filter") assert.equal(a.version, before.find((b) => b.name === a.name)!.version);
   // 80 °C is 353.15 K: passed by the old filter (≤ 400), dropped by the new one (≤ 350). Old instances may drain for a moment.
   let got: string[] = ["not yet"];
