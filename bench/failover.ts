@@ -7,7 +7,10 @@
 import { spawnSync } from "node:child_process";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startLattice, type RunningLattice } from "../src/lattice/index.js";
-import { WadmClient, type Manifest } from "../src/wadm/index.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { pinManifest, WadmClient, type Manifest } from "../src/wadm/index.js";
 import { CLI, tempProject } from "../test/helpers/project.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -31,10 +34,17 @@ async function experiment(mode: Mode, runsWanted: number): Promise<Run[]> {
     const nc = await connect({ servers: lattice.natsUrl });
     try {
       const env = { ...process.env, NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
-      const r = spawnSync(process.execPath, [CLI, "brush", project.dir, "--toolchain", "go", "--wait-timeout", "180", "--json"], { env, encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`brush failed: ${r.stdout}${r.stderr}`);
+      // pelatod's own manifests go through brush; the single-instance shapes are put directly,
+      // built from the same rendered manifest and the digest push reports.
+      const command = mode === "pelatod" ? ["brush", "--wait-timeout", "180"] : ["push"];
+      const r = spawnSync(process.execPath, [CLI, command[0]!, project.dir, "--toolchain", "go", ...command.slice(1), "--json"], { env, encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`${command[0]} failed: ${r.stdout}${r.stderr}`);
       const wadm = new WadmClient(nc, "default", 10_000);
-      if (mode !== "pelatod") await deploySingleInstance(wadm, mode === "original-pelato");
+      if (mode !== "pelatod") {
+        const pushed = (JSON.parse(r.stdout) as { tasks: { ref: string; manifestDigest: string }[] }).tasks[0]!;
+        const rendered = parse(readFileSync(join(project.dir, "gen", "failover_echo", "wadm.yaml"), "utf8")) as Manifest;
+        await deploySingleInstance(wadm, pinManifest(rendered, new Map([[pushed.ref, pushed.manifestDigest]])), mode === "original-pelato");
+      }
       await waitDeployed(wadm, lattice, mode === "pelatod" ? 2 : 1);
       runs.push(await killAndMeasure(nc, lattice));
       console.error(`${mode} run ${i + 1}: gap ${runs.at(-1)!.gap_s} s, lost ${runs.at(-1)!.lost}`);
@@ -52,8 +62,8 @@ async function experiment(mode: Mode, runsWanted: number): Promise<Run[]> {
  * one entry per tier (which wadm cannot move between tiers); otherwise no requirement at all, so
  * wadm may place it on any host: wasmCloud's own failover, at its default intervals.
  */
-async function deploySingleInstance(wadm: WadmClient, tiers: boolean): Promise<void> {
-  const m = structuredClone(await wadm.get("failover_echo")) as Manifest & { spec: { components: { type: string; traits: { type: string; properties: Record<string, unknown> }[] }[] } };
+async function deploySingleInstance(wadm: WadmClient, manifest: Manifest, tiers: boolean): Promise<void> {
+  const m = structuredClone(manifest) as Manifest & { spec: { components: { type: string; traits: { type: string; properties: Record<string, unknown> }[] }[] } };
   for (const c of m.spec.components) {
     for (const t of c.traits) {
       if (t.type === "spreadscaler") {
