@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { sha256 } from "../../src/build/index.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
-import { appFromManifest, type LocalApp } from "../../src/host/index.js";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { appFromManifest, LocalHost, type LocalApp, type LocalHostOptions } from "../../src/host/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { buildDir } from "./build.js";
 import { RENDER_OPTIONS } from "./fixtures.js";
+import { startNats, type NatsServer } from "./servers.js";
 
 /** Builds a project and returns its applications as the local host reads them. */
 export async function localApps(dir: string, httpPort = 8000): Promise<Map<string, LocalApp>> {
@@ -17,4 +19,31 @@ export async function localApps(dir: string, httpPort = 8000): Promise<Map<strin
       return [t.dir, appFromManifest(t.manifest, wasm, sha256(wasm))];
     }),
   );
+}
+
+export interface LocalPipeline {
+  nats: NatsServer;
+  nc: NatsConnection;
+  host: LocalHost;
+  apps: Map<string, LocalApp>;
+  stop(): Promise<void>;
+}
+
+/** A real nats-server and a LocalHost running every task of the project at `dir`. */
+export async function startLocalPipeline(dir: string, o: LocalHostOptions & { httpPort?: number } = {}): Promise<LocalPipeline> {
+  const [nats, apps] = await Promise.all([startNats(), localApps(dir, o.httpPort)]);
+  const nc = await connect({ servers: nats.url });
+  const host = new LocalHost(nc, o);
+  for (const app of apps.values()) await host.apply(app);
+  return {
+    nats,
+    nc,
+    host,
+    apps,
+    stop: async () => {
+      await host.stop();
+      await nc.close();
+      await nats.stop();
+    },
+  };
 }

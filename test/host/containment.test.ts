@@ -2,11 +2,10 @@
 // contained and reported, the others keep serving, and the bad ones serve again afterwards.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { LocalHost, type HostEvent } from "../../src/host/index.js";
-import { localApps } from "../helpers/local.js";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { HostEvent, LocalHost } from "../../src/host/index.js";
+import { startLocalPipeline, type LocalPipeline } from "../helpers/local.js";
 import { tempProject } from "../helpers/project.js";
-import { startNats, type NatsServer } from "../helpers/servers.js";
 
 const task = (name: string, bad: string) =>
   `package main\n\nfunc exec_task(arg string) string {\n\tif arg == "bad" {\n${bad}\n\t}\n\treturn "${name}:" + arg\n}\n`;
@@ -20,23 +19,18 @@ const workflow = `project_name: Contain\ntasks:\n${Object.keys(TASKS)
   .map((n) => `  - {name: ${n}, type: processor_nats, code: ${n}.go, targets: [edge], source_topic: in.${n}, dest_topic: out.${n}, component_name: ${n}, version: 1.0.0}`)
   .join("\n")}\n`;
 
-let nats: NatsServer;
+let pipeline: LocalPipeline;
 let nc: NatsConnection;
 let host: LocalHost;
 const events: HostEvent[] = [];
 const project = tempProject({ "workflow.yaml": workflow, ...Object.fromEntries(Object.entries(TASKS).map(([n, bad]) => [`tasks/${n}.go`, task(n, bad)])) });
 
 before(async () => {
-  const [server, apps] = await Promise.all([startNats(), localApps(project.dir)]);
-  nats = server;
-  nc = await connect({ servers: nats.url });
-  host = new LocalHost(nc, { limits: { messageTimeoutMs: 1500, memoryLimitBytes: 96 << 20 }, onEvent: (e) => events.push(e) });
-  for (const app of apps.values()) await host.apply(app);
+  pipeline = await startLocalPipeline(project.dir, { limits: { messageTimeoutMs: 1500, memoryLimitBytes: 96 << 20 }, onEvent: (e) => events.push(e) });
+  ({ nc, host } = pipeline);
 });
 after(async () => {
-  await host?.stop();
-  await nc?.close();
-  await nats?.stop();
+  await pipeline?.stop();
   project.cleanup();
 });
 

@@ -1,31 +1,25 @@
 // The embedded default's host on a real nats-server, running the example's real components.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { LocalHost, type HostEvent, type LocalApp } from "../../src/host/index.js";
-import { localApps } from "../helpers/local.js";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { HostEvent } from "../../src/host/index.js";
+import { startLocalPipeline, type LocalPipeline } from "../helpers/local.js";
 import { EXAMPLE, tempProject } from "../helpers/project.js";
-import { freePort, startNats, type NatsServer } from "../helpers/servers.js";
+import { freePort } from "../helpers/servers.js";
 
-let nats: NatsServer;
+let pipeline: LocalPipeline;
 let nc: NatsConnection;
-let host: LocalHost;
-let apps: Map<string, LocalApp>;
 let httpPort: number;
 const events: HostEvent[] = [];
 const project = tempProject({}, EXAMPLE);
 
 before(async () => {
   httpPort = await freePort();
-  [nats, apps] = await Promise.all([startNats(), localApps(project.dir, httpPort)]);
-  nc = await connect({ servers: nats.url });
-  host = new LocalHost(nc, { onEvent: (e) => events.push(e) });
-  for (const app of apps.values()) await host.apply(app);
+  pipeline = await startLocalPipeline(project.dir, { httpPort, onEvent: (e) => events.push(e) });
+  nc = pipeline.nc;
 });
 after(async () => {
-  await host?.stop();
-  await nc?.close();
-  await nats?.stop();
+  await pipeline?.stop();
   project.cleanup();
 });
 

@@ -3,29 +3,21 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
-import { LocalHost } from "../../src/host/index.js";
-import { localApps } from "../helpers/local.js";
+import { startLocalPipeline, type LocalPipeline } from "../helpers/local.js";
 import { REPO_ROOT, tempProject } from "../helpers/project.js";
-import { startNats, type NatsServer } from "../helpers/servers.js";
 
-let nats: NatsServer;
+let pipeline: LocalPipeline;
 let nc: NatsConnection;
-let host: LocalHost;
 const project = tempProject({}, join(REPO_ROOT, "examples", "iot-pipeline"));
 
 before(async () => {
-  const [server, apps] = await Promise.all([startNats(), localApps(project.dir)]);
-  nats = server;
-  nc = await connect({ servers: nats.url });
-  host = new LocalHost(nc);
-  for (const app of apps.values()) await host.apply(app);
+  pipeline = await startLocalPipeline(project.dir);
+  nc = pipeline.nc;
 });
 after(async () => {
-  await host?.stop();
-  await nc?.close();
-  await nats?.stop();
+  await pipeline?.stop();
   project.cleanup();
 });
 
