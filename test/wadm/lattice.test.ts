@@ -181,3 +181,22 @@ test("NATS restarted between two deploys: the same client reconnects and the sec
     pelatod(["remove", project.dir], { env: env() });
   }
 });
+
+test("status --watch prints the table again when wadm reports a change", async () => {
+  assert.equal(pelatod(["brush", project.dir, "--no-wait"], { env: env() }).code, 0);
+  const { spawn } = await import("node:child_process");
+  const { CLI } = await import("../helpers/project.js");
+  const watch = spawn(process.execPath, [CLI, "status", project.dir, "--watch", "--json"], { env: { ...process.env, ...env(), NO_COLOR: "1" } });
+  let out = "";
+  watch.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  try {
+    const documents = () => out.split(/\n(?=\{)/).filter((d) => d.trim()).length;
+    for (let i = 0; i < 100 && documents() < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(documents(), 1, "the first table");
+    assert.equal(pelatod(["remove", project.dir], { env: env() }).code, 0); // wadm publishes status updates
+    for (let i = 0; i < 100 && documents() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(documents() >= 2, `only ${documents()} document(s):\n${out}`);
+  } finally {
+    watch.kill("SIGINT");
+  }
+});

@@ -13,21 +13,32 @@ export function statusCommand(): Command {
       const { project, config } = await loadProjectAndConfig(dir, opts);
       await withWadm(config, async (wadm) => {
         const names = await projectApplications(wadm, project.name, PROJECT_ANNOTATION);
-        await show(wadm, names, out);
+        let last = await show(wadm, names, out, "");
         if (!opts.watch) return;
+        // wadm publishes status changes, but not all (none while it waits for hosts): look again
+        // on each update and every few seconds, and print only when the picture changed.
         const sub = wadm.nc.subscribe(wadm.subjects.statusUpdates());
         const stop = () => sub.unsubscribe();
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
-        for await (const msg of sub) {
-          const name = msg.subject.split(".").at(-1)!;
-          if (names.includes(name)) await show(wadm, names, out);
+        const updates = sub[Symbol.asyncIterator]();
+        let update = updates.next(); // one pending read at a time, however many ticks pass
+        while (!sub.isClosed()) {
+          const next = await Promise.race([update, new Promise<"tick">((r) => setTimeout(() => r("tick"), WATCH_POLL_MS))]);
+          if (next !== "tick") {
+            if (next.done) break;
+            update = updates.next();
+          }
+          last = await show(wadm, await projectApplications(wadm, project.name, PROJECT_ANNOTATION), out, last);
         }
       });
     });
 }
 
-async function show(wadm: WadmClient, names: string[], out: Output): Promise<void> {
+const WATCH_POLL_MS = 3000;
+
+/** Prints the project's applications unless the text equals `previous`; returns what it printed. */
+async function show(wadm: WadmClient, names: string[], out: Output, previous: string): Promise<string> {
   const models = new Map((await wadm.list()).map((m) => [m.name, m]));
   const where = placement(await latticeInventory(wadm.nc, wadm.lattice));
   const apps = await Promise.all(
@@ -44,5 +55,8 @@ async function show(wadm: WadmClient, names: string[], out: Output): Promise<voi
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
   const comps = apps.flatMap((a) => a.components.map((c) => `  ${a.name}/${c.name}: ${c.status}${c.message ? ` (${c.message})` : ""}`));
-  out.result({ applications: apps }, apps.length === 0 ? "nothing of this project is deployed" : [table, ...comps].join("\n"));
+  const text = apps.length === 0 ? "nothing of this project is deployed" : [table, ...comps].join("\n");
+  const shown = out.json ? JSON.stringify(apps) : text;
+  if (shown !== previous) out.result({ applications: apps }, text);
+  return shown;
 }
