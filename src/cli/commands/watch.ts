@@ -44,9 +44,16 @@ export async function runDaemon(dir: string, opts: DaemonCommandFlags, mode: { w
   // Signals are handled from the start: a SIGTERM while the first plan runs stops what was started.
   const starting = new AbortController();
   const running: { daemon?: Awaited<ReturnType<typeof startDaemon>> } = {};
-  const stop = () => (running.daemon ? void running.daemon.stop().then(() => process.exit(0)) : starting.abort());
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  let stopping = false;
+  const stop = () => {
+    // `on`, not `once`: a second signal while stopping must not kill the process half-way.
+    if (stopping) return;
+    stopping = true;
+    if (running.daemon) void running.daemon.stop().then(() => process.exit(0));
+    else starting.abort();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   running.daemon = await startDaemon({
     dir,
     flags: opts,
