@@ -4,7 +4,7 @@
 # NATS server and component host, POST readings to the HTTP producer, show what arrives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash toolchain/setup/all.sh
+bash toolchain/setup/local.sh
 npx tsc -p tsconfig.json
 project="${1:-examples/temperature}"
 port="${PELATO_HTTP_PORT:-8000}"

@@ -1,18 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything pelatod's commands and tests need on this machine, reusing what is there.
-# Slow builds (nats-server, wadm) are cached in $PELATO_CACHE (default ~/.cache/pelato).
+# Slow builds are cached in $PELATO_CACHE (default ~/.cache/pelato).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if ! command -v go >/dev/null; then
-  echo "pelato setup: Go >= 1.24 is required (GOOS=wasip1 builds); install it from your distribution or go.dev" >&2
-  exit 1
-fi
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "pelato setup: installing Node packages" >&2
-  npm ci --no-audit --no-fund >&2
-fi
+bash toolchain/setup/local.sh
 bash toolchain/setup/wasmtime-py.sh >/dev/null
-bash toolchain/setup/nats-server.sh >/dev/null
 bash toolchain/setup/registry.sh >/dev/null # Debian's docker-registry and skopeo (push, deploy)
 # wadm (deploy) and the wasmCloud host (lattice up) are built from crates.io once per machine;
 # nice keeps the machine usable during the first build.
