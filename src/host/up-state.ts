@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { processAlive } from "../process-alive.js";
 
 /** What a running `pelatod up` tells other commands (`send`): written to .pelato/up.json. */
 export interface UpState {
@@ -24,7 +25,7 @@ export function writeUpState(projectDir: string, state: UpState): void {
 export function readUpState(projectDir: string): UpState | undefined {
   try {
     const state = JSON.parse(readFileSync(join(projectDir, STATE_DIR, FILE), "utf8")) as UpState;
-    return isAlive(state.pid) ? state : undefined;
+    return processAlive(state.pid) ? state : undefined;
   } catch {
     return undefined;
   }
@@ -38,19 +39,10 @@ export function clearUpState(projectDir: string): void {
 export function staleNatsPid(projectDir: string): number | undefined {
   try {
     const state = JSON.parse(readFileSync(join(projectDir, STATE_DIR, FILE), "utf8")) as UpState;
-    if (isAlive(state.pid) || !isAlive(state.natsPid)) return undefined;
+    if (processAlive(state.pid) || !processAlive(state.natsPid)) return undefined;
     const cmdline = readFileSync(`/proc/${state.natsPid}/cmdline`, "utf8");
     return cmdline.includes("nats-server") && cmdline.includes(join(projectDir, STATE_DIR)) ? state.natsPid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { RenderedProject } from "./render-project.js";
+import { processAlive } from "../process-alive.js";
 
 export const GEN_DIR = "gen";
 /** Build outputs inside gen/<component>/ that a new gen/ keeps. */
@@ -50,12 +51,7 @@ function recoverInterruptedSwap(projectDir: string): void {
   }
 }
 
+/** A leftover of this very process is stale; another live pelatod's is not. */
 function isRunning(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return pid !== process.pid && processAlive(pid);
 }

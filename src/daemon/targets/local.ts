@@ -3,6 +3,7 @@ import { appFromManifest } from "../../host/index.js";
 import type { Embedded } from "../embedded.js";
 import type { DeployItem, DeployOutcome, DeployTarget } from "../target.js";
 import type { DaemonEvent, RunningApp } from "../types.js";
+import { processAlive } from "../../process-alive.js";
 
 /** How often the local nats-server is checked; a dead one is started again on its port. */
 export const NATS_CHECK_MS = 1000;
@@ -45,7 +46,7 @@ export class LocalTarget implements DeployTarget {
   }
 
   healthy(): boolean {
-    return !this.embedded.nc.isClosed() && alive(this.embedded.nats.pid);
+    return !this.embedded.nc.isClosed() && processAlive(this.embedded.nats.pid);
   }
 
   async close(): Promise<void> {
@@ -56,7 +57,7 @@ export class LocalTarget implements DeployTarget {
   // The daemon owns the embedded nats-server: if it dies, start it again on the same port and
   // store; the client reconnects and the host's subscriptions come back with it.
   async #supervise(): Promise<void> {
-    if (this.#restarting || alive(this.embedded.nats.pid)) return;
+    if (this.#restarting || processAlive(this.embedded.nats.pid)) return;
     this.#restarting = true;
     try {
       this.emit({ type: "nats", status: "restarting", detail: `the local nats-server (pid ${this.embedded.nats.pid}) is gone` });
@@ -67,14 +68,5 @@ export class LocalTarget implements DeployTarget {
     } finally {
       this.#restarting = false;
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
