@@ -1,6 +1,8 @@
 import { Worker } from "node:worker_threads";
-import type { FromWorker, SyncOp, ToWorker, WorkerInit } from "./protocol.js";
+import { unpack } from "msgpackr";
+import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { answer, createSyncBuffer } from "./sync-call.js";
+import { packed } from "./packed.js";
 
 /** What the main thread does for a worker's imports. */
 export interface HostServices {
@@ -19,8 +21,8 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = { messageTimeoutMs: 5000, memoryLimitBytes: 256 << 20 };
 
 interface InFlight {
-  msg: ToWorker;
-  resolve: (error: string | undefined) => void;
+  msg: Delivery;
+  onDone: (error: string | undefined) => void;
 }
 
 const WORKER_URL = new URL("./worker.js", import.meta.url);
@@ -33,7 +35,9 @@ const WORKER_URL = new URL("./worker.js", import.meta.url);
 export class ComponentInstance {
   #worker: Worker | undefined;
   #sync = createSyncBuffer();
+  #progress = new Int32Array(new SharedArrayBuffer(4));
   #inflight = new Map<number, InFlight>();
+  #outbox: Delivery[] = [];
   #nextId = 1;
   #timer: NodeJS.Timeout | undefined;
   #headSince = 0;
@@ -42,14 +46,14 @@ export class ComponentInstance {
   restarts = 0;
 
   constructor(
-    readonly init: Omit<WorkerInit, "sync" | "memoryLimitBytes">,
+    readonly init: Omit<WorkerInit, "sync" | "progress" | "memoryLimitBytes">,
     private readonly services: HostServices,
     private readonly limits: Limits,
     private readonly onIncident: (what: string) => void,
   ) {}
 
   async start(): Promise<void> {
-    const worker = new Worker(WORKER_URL, { workerData: { ...this.init, sync: this.#sync, memoryLimitBytes: this.limits.memoryLimitBytes } satisfies WorkerInit, stdout: true, stderr: true });
+    const worker = new Worker(WORKER_URL, { workerData: { ...this.init, sync: this.#sync, progress: this.#progress.buffer as SharedArrayBuffer, memoryLimitBytes: this.limits.memoryLimitBytes } satisfies WorkerInit, stdout: true, stderr: true });
     worker.stdout.resume();
     worker.stderr.resume();
     this.#worker = worker;
@@ -69,14 +73,20 @@ export class ComponentInstance {
     });
   }
 
-  /** Hands a message to the component; resolves with its error, or undefined when it succeeded. */
-  deliver(subject: string, body: Uint8Array, replyTo?: string): Promise<string | undefined> {
-    const msg: ToWorker = { type: "message", id: this.#nextId++, subject, body, ...(replyTo ? { replyTo } : {}) };
-    return new Promise((resolve) => {
-      this.#inflight.set(msg.id, { msg, resolve });
-      this.#worker?.postMessage(msg);
-      this.#arm();
-    });
+  /** Hands a message to the component; `onDone` gets its error, or undefined when it succeeded. */
+  deliver(subject: string, body: Uint8Array, replyTo: string | undefined, onDone: (error: string | undefined) => void): void {
+    const msg: Delivery = { id: this.#nextId++, subject, body, ...(replyTo ? { replyTo } : {}) };
+    if (this.#inflight.size === 0) this.#headSince = performance.now();
+    this.#inflight.set(msg.id, { msg, onDone });
+    if (this.#outbox.push(msg) === 1) queueMicrotask(() => this.#flush());
+    this.#arm();
+  }
+
+  /** One post per turn of the event loop: a NATS read of many messages costs one hop to the worker. */
+  #flush(): void {
+    const batch = this.#outbox;
+    this.#outbox = [];
+    if (batch.length > 0) post(this.#worker, { type: "deliver", batch: packed(batch) });
   }
 
   get pending(): number {
@@ -92,36 +102,57 @@ export class ComponentInstance {
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     await this.#worker?.terminate();
     this.#worker = undefined;
   }
 
   #onMessage(m: FromWorker): void {
-    if (m.type === "publish") this.services.publish(m.subject, m.body, m.replyTo);
-    else if (m.type === "log") this.services.log(m.level, m.context, m.message);
+    if (m.type === "events") {
+      (unpack(m.events) as WorkerEvent[]).forEach((e) => this.#onEvent(e));
+      this.#handledThrough(m.through);
+    }
     else if (m.type === "call")
       void this.services.call(m.op, m.args).then(
         (ok) => answer(this.#sync, { ok: ok ?? null }),
         (err: unknown) => answer(this.#sync, { error: err instanceof Error ? err.message : String(err) }),
       );
-    else if (m.type === "done") {
-      const f = this.#inflight.get(m.id);
-      this.#inflight.delete(m.id);
-      this.#headSince = performance.now();
-      this.#arm();
-      f?.resolve(m.error);
-      if (m.fatal) void this.#replace(`trapped (${m.error})`, false);
+  }
+
+  #onEvent(e: WorkerEvent): void {
+    if (e.type === "publish") this.services.publish(e.subject, e.body, e.replyTo);
+    else if (e.type === "log") this.services.log(e.level, e.context, e.message);
+    else {
+      const f = this.#inflight.get(e.id);
+      this.#inflight.delete(e.id);
+      f?.onDone(e.error);
+      if (e.fatal) void this.#replace(`trapped (${e.error})`, false);
     }
   }
 
-  /** Keeps one timer on the oldest message, the one the worker is working on. */
+  #handledThrough(id: number): void {
+    for (const [next, f] of this.#inflight) {
+      if (next > id) break;
+      this.#inflight.delete(next);
+      f.onDone(undefined);
+    }
+    this.#headSince = performance.now();
+  }
+
+  /**
+   * Keeps one timer on the oldest message, the one the worker is working on. The timer is not
+   * re-armed per message (that would cost more than handling one): when it fires early it
+   * sleeps again for what is left of the current head's allowance.
+   */
   #arm(): void {
-    clearTimeout(this.#timer);
-    const head = this.#inflight.values().next().value as InFlight | undefined;
-    if (!head) return;
-    if (this.#inflight.size === 1) this.#headSince = performance.now();
+    if (this.#timer || this.#inflight.size === 0) return;
     const left = this.#headSince + this.limits.messageTimeoutMs - performance.now();
-    this.#timer = setTimeout(() => void this.#replace(`took longer than ${this.limits.messageTimeoutMs} ms`), Math.max(0, left));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#inflight.size === 0) return;
+      if (performance.now() - this.#headSince >= this.limits.messageTimeoutMs) void this.#replace(`took longer than ${this.limits.messageTimeoutMs} ms`);
+      else this.#arm();
+    }, Math.max(0, left));
   }
 
   /** Replaces a worker that stopped answering outside the message queue (an HTTP request, say). */
@@ -134,23 +165,32 @@ export class ComponentInstance {
     void this.#replace(`stopped (exit code ${code})`);
   }
 
-  /** The head message failed the instance: answer it with an error and start a fresh worker for the rest. */
-  async #replace(reason: string, failHead = true): Promise<void> {
+  /** The message being handled failed the instance: answer it with an error and start a fresh worker for the rest. */
+  async #replace(reason: string, failCurrent = true): Promise<void> {
     const old = this.#worker;
     this.#worker = undefined;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     await old?.terminate();
-    const head = failHead ? (this.#inflight.values().next().value as InFlight | undefined) : undefined;
-    if (head) {
-      this.#inflight.delete(head.msg.id);
-      head.resolve(`${this.init.name}: the task ${reason}; the instance was restarted`);
+    // Not necessarily the oldest in flight: the worker may have finished some without having told us yet.
+    const culprit = failCurrent ? this.#inflight.get(Atomics.load(this.#progress, 0)) : undefined;
+    if (culprit) {
+      this.#inflight.delete(culprit.msg.id);
+      culprit.onDone(`${this.init.name}: the task ${reason}; the instance was restarted`);
     }
     this.onIncident(`${this.init.name}: the task ${reason}; restarting it`);
     this.restarts++;
     this.#sync = createSyncBuffer();
+    this.#progress = new Int32Array(new SharedArrayBuffer(4));
     await this.start();
-    for (const f of this.#inflight.values()) this.#worker!.postMessage(f.msg);
+    this.#outbox = [];
+    const batch = [...this.#inflight.values()].map((f) => f.msg);
+    if (batch.length > 0) post(this.#worker, { type: "deliver", batch: packed(batch) });
     this.#headSince = performance.now();
     this.#arm();
   }
+}
+
+function post(worker: Worker | undefined, m: ToWorker): void {
+  worker?.postMessage(m, [m.batch.buffer]);
 }

@@ -120,7 +120,7 @@ export class LocalHost {
         const running = this.#running.get(name);
         if (!running) return;
         const t0 = performance.now();
-        void running.instance.deliver(msg.subject, msg.data, msg.reply).then((error) => {
+        running.instance.deliver(msg.subject, msg.data, msg.reply, (error) => {
           this.#emit({ type: "handled", app: name, subject: msg.subject, ms: performance.now() - t0, ...(error ? { error } : {}) });
           if (error && msg.reply) errorReply(this.nc, msg.reply, error);
         });

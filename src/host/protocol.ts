@@ -10,17 +10,37 @@ export interface WorkerInit {
   /** Serve the component's wasi:http handler on a loopback port of its own. */
   http: boolean;
   sync: SharedArrayBuffer;
+  /** One Int32: the id of the message the worker is handling, 0 between messages. */
+  progress: SharedArrayBuffer;
 }
 
-export type ToWorker = { type: "message"; id: number; subject: string; body: Uint8Array; replyTo?: string };
+export interface Delivery {
+  id: number;
+  subject: string;
+  body: Uint8Array;
+  replyTo?: string;
+}
 
-export type FromWorker =
-  | { type: "ready"; httpPort?: number }
+/** Main batches the deliveries that arrive in one turn of its event loop into one post. */
+export type ToWorker = { type: "deliver"; batch: Uint8Array<ArrayBuffer> };
+
+export type WorkerEvent =
   | { type: "publish"; subject: string; body: Uint8Array; replyTo?: string }
   | { type: "log"; level: string; context: string; message: string }
+  /** A message that failed; `fatal`: the instance trapped and must not be used again. */
+  | { type: "failed"; id: number; error: string; fatal?: boolean };
+
+/**
+ * Events go to main in batches, a message's publishes always in the same post as the `through`
+ * that covers it, or an earlier one. A message is either wholly handled (outputs sent, done) or, if the worker dies
+ * before its events left, not at all, and handed to the next worker. A message that reached
+ * outside through a synchronous call (a request, a KV write) has its events sent at once.
+ */
+export type FromWorker =
+  | { type: "ready"; httpPort?: number }
+  /** `through`: every message up to this id is handled (those without a `failed` event, successfully). */
+  | { type: "events"; events: Uint8Array<ArrayBuffer>; through: number }
   | { type: "call"; op: SyncOp; args: unknown[] }
-  /** `fatal`: the instance trapped and must not be used again. */
-  | { type: "done"; id: number; error?: string; fatal?: boolean }
   | { type: "failed"; error: string };
 
 export type SyncOp = "request" | "kv.get" | "kv.set" | "kv.delete" | "kv.exists" | "kv.keys";

@@ -1,17 +1,42 @@
 // A component's worker thread: one instance, its imports bridged to the main thread.
 import { parentPort, workerData } from "node:worker_threads";
+import { unpack } from "msgpackr";
+import { packed } from "./packed.js";
 import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { loadComponent, type LoadedComponent } from "./load-component.js";
-import type { FromWorker, SyncOp, ToWorker, WorkerInit } from "./protocol.js";
+import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { waitForAnswer } from "./sync-call.js";
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
+const FLUSH_EVERY_MS = 2;
+const progress = new Int32Array(init.progress);
+let outbox: WorkerEvent[] = [];
+let lastFlush = performance.now();
+let calledOut = false;
+let handled = 0; // id of the last message handled
+let reported = 0;
+const flush = () => {
+  if (outbox.length > 0 || handled > reported) {
+    const events = packed(outbox);
+    port.postMessage({ type: "events", events, through: handled } satisfies FromWorker, [events.buffer]);
+  }
+  outbox = [];
+  reported = handled;
+  lastFlush = performance.now();
+  calledOut = false;
+};
+/** Events wait for the end of the message (or, from an HTTP request, of this turn) and go in one post. */
+const emit = (e: WorkerEvent) => {
+  if (outbox.push(e) === 1) queueMicrotask(flush);
+};
 const HANDLER = "wasmcloud:messaging/handler@0.2.0";
 const HTTP_HANDLER = "wasi:http/incoming-handler@0.2.0";
 
 function call(op: SyncOp, ...args: unknown[]): unknown {
+  flush(); // what the component published before this call goes first
+  calledOut = true;
   const reply = waitForAnswer(init.sync, () => post({ type: "call", op, args })) as { ok?: unknown; error?: string };
   if (reply.error !== undefined) throw reply.error; // jco turns a thrown string into the result's error
   return reply.ok;
@@ -43,7 +68,7 @@ class Bucket {
 const imports = {
   "wasmcloud:messaging/consumer": {
     publish(msg: { subject: string; body: Uint8Array; replyTo?: string }) {
-      post({ type: "publish", subject: msg.subject, body: msg.body, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
+      emit({ type: "publish", subject: msg.subject, body: msg.body, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
     },
     request(subject: string, body: Uint8Array, timeoutMs: number) {
       const r = call("request", subject, b64(body), timeoutMs) as { subject: string; body: string };
@@ -55,7 +80,7 @@ const imports = {
     getAll: () => Object.entries(init.config),
   },
   "wasi:logging/logging": {
-    log: (level: string, context: string, message: string) => post({ type: "log", level, context, message }),
+    log: (level: string, context: string, message: string) => emit({ type: "log", level, context, message }),
   },
   "wasi:keyvalue/store": { Bucket, open: (name: string) => new Bucket(name) },
 };
@@ -77,17 +102,23 @@ if (init.http && component.exports[HTTP_HANDLER]) {
 }
 
 let dead = false; // after a trap: handle nothing more; main replaces this worker and re-sends the rest
-port.on("message", (m: ToWorker) => {
-  if (dead) return;
-  try {
-    component.exports[HANDLER]!.handleMessage!({ subject: m.subject, body: m.body, replyTo: m.replyTo } as never);
-    post({ type: "done", id: m.id });
-  } catch (err) {
-    const e = err as { payload?: unknown; message?: string };
-    // A trap leaves the instance in an unknown state (Go's runtime may be half-way through anything).
-    const fatal = err instanceof WebAssembly.RuntimeError;
-    dead = fatal;
-    post({ type: "done", id: m.id, error: String(e.payload ?? e.message ?? err), ...(fatal ? { fatal } : {}) });
+port.on("message", ({ batch }: ToWorker) => {
+  for (const m of unpack(batch) as Delivery[]) {
+    if (dead) break;
+    Atomics.store(progress, 0, m.id);
+    try {
+      component.exports[HANDLER]!.handleMessage!({ subject: m.subject, body: m.body, replyTo: m.replyTo } as never);
+    } catch (err) {
+      const e = err as { payload?: unknown; message?: string };
+      // A trap leaves the instance in an unknown state (Go's runtime may be half-way through anything).
+      const fatal = err instanceof WebAssembly.RuntimeError;
+      dead = fatal;
+      emit({ type: "failed", id: m.id, error: String(e.payload ?? e.message ?? err), ...(fatal ? { fatal } : {}) });
+    }
+    handled = m.id;
+    Atomics.store(progress, 0, 0);
+    if (calledOut || performance.now() - lastFlush > FLUSH_EVERY_MS) flush();
   }
+  flush();
 });
 post({ type: "ready", ...(httpPort !== undefined ? { httpPort } : {}) });

@@ -58,3 +58,26 @@ test("incidents are reported with the task's name", () => {
   assert.ok(incidents.some((m) => m.startsWith("hog: ")), incidents.join("\n"));
   assert.equal(host.apps().find((a) => a.name === "steady")!.restarts, 0);
 });
+
+for (const [name, why] of [
+  ["looper", /took longer than 1500 ms/],
+  ["panicky", /panic: assignment to entry in nil map/],
+  ["hog", /out of memory|memory|stopped|trapped|unreachable/i],
+] as const) {
+  test(`${name}: a bad message amid a burst fails alone; the messages around it arrive once each`, async () => {
+    const seen = new Map<string, number>();
+    const sub = nc.subscribe(`out.${name}`, { callback: (_e, m) => void seen.set(m.string(), (seen.get(m.string()) ?? 0) + 1) });
+    await nc.flush();
+    // Published without a flush in between, so the host reads them in one go and hands them to the worker as one batch.
+    for (let i = 0; i < 100; i++) nc.publish(`in.${name}`, `before-${i}`);
+    const bad = nc.request(`in.${name}`, "bad", { timeout: 10_000 });
+    for (let i = 0; i < 100; i++) nc.publish(`in.${name}`, `after-${i}`);
+    assert.match((await bad).headers?.get("Pelato-Error") ?? "", why);
+    const expected = [...Array(100).keys()].flatMap((i) => [`${name}:before-${i}`, `${name}:after-${i}`]);
+    for (let i = 0; i < 100 && seen.size < expected.length; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    sub.unsubscribe();
+    assert.deepEqual([...seen.keys()].sort(), expected.sort());
+    assert.deepEqual([...new Set(seen.values())], [1], "each result exactly once");
+  });
+}
