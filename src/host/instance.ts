@@ -1,8 +1,7 @@
 import { Worker } from "node:worker_threads";
-import { unpack } from "msgpackr";
 import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { answer, createSyncBuffer } from "./sync-call.js";
-import { packed } from "./packed.js";
+import { packed, unpacked } from "./packed.js";
 
 /** What the main thread does for a worker's imports. */
 export interface HostServices {
@@ -109,7 +108,7 @@ export class ComponentInstance {
 
   #onMessage(m: FromWorker): void {
     if (m.type === "events") {
-      (unpack(m.events) as WorkerEvent[]).forEach((e) => this.#onEvent(e));
+      unpacked<WorkerEvent[]>(m.events).forEach((e) => this.#onEvent(e));
       this.#handledThrough(m.through);
     }
     else if (m.type === "call")

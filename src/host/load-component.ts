@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
-import { transpile } from "@bytecodealliance/jco";
 import * as shim from "@bytecodealliance/preview2-shim";
 import { RuntimeFailure } from "../errors.js";
 import { cacheDir } from "../paths.js";
@@ -42,6 +41,7 @@ export async function loadComponent(bytes: Uint8Array, digest: string, host: Hos
 async function transpiled(bytes: Uint8Array, digest: string): Promise<string> {
   const dir = join(cacheDir(), "jco", digest.replace(/^sha256:/, ""));
   if (existsSync(join(dir, MANIFEST))) return dir;
+  const { transpile } = await import("@bytecodealliance/jco"); // large: loaded only when there is something to transpile
   const { files, imports } = await transpile(bytes, { name: "component", instantiation: "async", noTypescript: true, base64Cutoff: 0 } as Parameters<typeof transpile>[1]);
   const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   for (const [name, content] of Object.entries(files as Record<string, Uint8Array>)) {

@@ -1,7 +1,6 @@
 // A component's worker thread: one instance, its imports bridged to the main thread.
 import { parentPort, workerData } from "node:worker_threads";
-import { unpack } from "msgpackr";
-import { packed } from "./packed.js";
+import { packed, unpacked } from "./packed.js";
 import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { loadComponent, type LoadedComponent } from "./load-component.js";
 import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
@@ -103,7 +102,7 @@ if (init.http && component.exports[HTTP_HANDLER]) {
 
 let dead = false; // after a trap: handle nothing more; main replaces this worker and re-sends the rest
 port.on("message", ({ batch }: ToWorker) => {
-  for (const m of unpack(batch) as Delivery[]) {
+  for (const m of unpacked<Delivery[]>(batch)) {
     if (dead) break;
     Atomics.store(progress, 0, m.id);
     try {

@@ -59,22 +59,20 @@ export function upCommand(): Command {
 
 /** A line per message handled, or one rate line a second when busy; incidents always. */
 function eventPrinter(out: Output): { onEvent: (e: HostEvent) => void; stop: () => void } {
-  let window: HostEvent[] = [];
+  const BUSY = 20;
+  let handled = new Map<string, number>(); // this second's count per app
+  let total = 0;
   const timer = setInterval(() => {
-    const handled = window.filter((e) => e.type === "handled");
-    if (handled.length > 20) {
-      const per = new Map<string, number>();
-      for (const e of handled) per.set(e.app, (per.get(e.app) ?? 0) + 1);
-      out.progress(out.color.dim(`${handled.length} msg/s (${[...per].map(([a, n]) => `${a} ${n}`).join(", ")})`));
-    }
-    window = [];
+    if (total > BUSY) out.progress(out.color.dim(`${total} msg/s (${[...handled].map(([a, n]) => `${a} ${n}`).join(", ")})`));
+    handled = new Map();
+    total = 0;
   }, 1000);
   timer.unref();
   const onEvent = (e: HostEvent) => {
     if (out.json) return void process.stdout.write(`${JSON.stringify(e)}\n`);
-    window.push(e);
     if (e.type === "handled") {
-      if (window.filter((w) => w.type === "handled").length > 20) return;
+      handled.set(e.app, (handled.get(e.app) ?? 0) + 1);
+      if (++total > BUSY && !e.error) return;
       out.progress(`${e.error ? out.color.red("✗") : out.color.green("✓")} ${e.app} ← ${e.subject} ${out.color.dim(`${e.ms.toFixed(1)} ms`)}${e.error ? ` ${e.error}` : ""}`);
     } else if (e.type === "incident") out.progress(`${out.color.red("!")} ${e.message}`);
     else if (e.type === "log") out.progress(`${out.color.dim(`[${e.app}] ${e.level}:`)} ${e.message}`);
