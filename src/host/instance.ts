@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { answer, createSyncBuffer } from "./sync-call.js";
-import { packed, unpacked } from "./packed.js";
+import { PackedStream } from "./packed.js";
 
 /** What the main thread does for a worker's imports. */
 export interface HostServices {
@@ -37,6 +37,8 @@ export class ComponentInstance {
   #progress = new Int32Array(new SharedArrayBuffer(4));
   #inflight = new Map<number, InFlight>();
   #outbox: Delivery[] = [];
+  #toWorker = new PackedStream();
+  #fromWorker = new PackedStream();
   #nextId = 1;
   #timer: NodeJS.Timeout | undefined;
   #headSince = 0;
@@ -52,22 +54,29 @@ export class ComponentInstance {
   ) {}
 
   async start(): Promise<void> {
+    this.#toWorker = new PackedStream();
+    this.#fromWorker = new PackedStream();
     const worker = new Worker(WORKER_URL, { workerData: { ...this.init, sync: this.#sync, progress: this.#progress.buffer as SharedArrayBuffer, memoryLimitBytes: this.limits.memoryLimitBytes } satisfies WorkerInit, stdout: true, stderr: true });
     worker.stdout.resume();
     worker.stderr.resume();
     this.#worker = worker;
+    let lastError: Error | undefined;
     await new Promise<void>((resolve, reject) => {
       worker.on("message", (m: FromWorker) => {
+        if (this.#worker !== worker) return; // a replaced worker: what it still says belongs to no stream
         if (m.type === "ready") {
           this.httpPort = m.httpPort;
           resolve();
         } else if (m.type === "failed") reject(new Error(m.error));
         else this.#onMessage(m);
       });
-      worker.once("error", reject);
+      worker.on("error", (err) => {
+        lastError = err;
+        reject(err);
+      });
       worker.once("exit", (code) => {
         reject(new Error(`the worker exited with code ${code} while starting`));
-        if (this.#worker === worker) this.#onExit(code);
+        if (this.#worker === worker) this.#onExit(code, lastError);
       });
     });
   }
@@ -85,7 +94,8 @@ export class ComponentInstance {
   #flush(): void {
     const batch = this.#outbox;
     this.#outbox = [];
-    if (batch.length > 0) post(this.#worker, { type: "deliver", batch: packed(batch) });
+    // Without a worker (one is being replaced) the batch stays in flight and goes to the next one.
+    if (batch.length > 0 && this.#worker) post(this.#worker, { type: "deliver", batch: this.#toWorker.pack(batch) });
   }
 
   get pending(): number {
@@ -108,7 +118,7 @@ export class ComponentInstance {
 
   #onMessage(m: FromWorker): void {
     if (m.type === "events") {
-      unpacked<WorkerEvent[]>(m.events).forEach((e) => this.#onEvent(e));
+      this.#fromWorker.unpack<WorkerEvent[]>(m.events).forEach((e) => this.#onEvent(e));
       this.#handledThrough(m.through);
     }
     else if (m.type === "call")
@@ -159,9 +169,9 @@ export class ComponentInstance {
     return this.#replace(reason, false);
   }
 
-  #onExit(code: number): void {
+  #onExit(code: number, error: Error | undefined): void {
     if (this.#stopping) return;
-    void this.#replace(`stopped (exit code ${code})`);
+    void this.#replace(`stopped (exit code ${code}${error ? `: ${error.message}` : ""})`);
   }
 
   /** The message being handled failed the instance: answer it with an error and start a fresh worker for the rest. */
@@ -184,7 +194,8 @@ export class ComponentInstance {
     await this.start();
     this.#outbox = [];
     const batch = [...this.#inflight.values()].map((f) => f.msg);
-    if (batch.length > 0) post(this.#worker, { type: "deliver", batch: packed(batch) });
+    // Without a worker (one is being replaced) the batch stays in flight and goes to the next one.
+    if (batch.length > 0 && this.#worker) post(this.#worker, { type: "deliver", batch: this.#toWorker.pack(batch) });
     this.#headSince = performance.now();
     this.#arm();
   }

@@ -1,6 +1,6 @@
 // A component's worker thread: one instance, its imports bridged to the main thread.
 import { parentPort, workerData } from "node:worker_threads";
-import { packed, unpacked } from "./packed.js";
+import { PackedStream } from "./packed.js";
 import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { loadComponent, type LoadedComponent } from "./load-component.js";
 import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
@@ -11,6 +11,8 @@ const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 const FLUSH_EVERY_MS = 2;
 const progress = new Int32Array(init.progress);
+const toMain = new PackedStream();
+const fromMain = new PackedStream();
 let outbox: WorkerEvent[] = [];
 let lastFlush = performance.now();
 let calledOut = false;
@@ -18,7 +20,7 @@ let handled = 0; // id of the last message handled
 let reported = 0;
 const flush = () => {
   if (outbox.length > 0 || handled > reported) {
-    const events = packed(outbox);
+    const events = toMain.pack(outbox);
     port.postMessage({ type: "events", events, through: handled } satisfies FromWorker, [events.buffer]);
   }
   outbox = [];
@@ -102,7 +104,7 @@ if (init.http && component.exports[HTTP_HANDLER]) {
 
 let dead = false; // after a trap: handle nothing more; main replaces this worker and re-sends the rest
 port.on("message", ({ batch }: ToWorker) => {
-  for (const m of unpacked<Delivery[]>(batch)) {
+  for (const m of fromMain.unpack<Delivery[]>(batch)) {
     if (dead) break;
     Atomics.store(progress, 0, m.id);
     try {
