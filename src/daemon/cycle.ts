@@ -145,7 +145,7 @@ async function build(ctx: CycleContext, rendered: RenderedProject, genDir: strin
   if (apps.length === 0) return components;
   const t0 = performance.now();
   const names = new Set(apps.map((a) => a.name));
-  const results = await ctx.toolbox.build({ ...rendered, tasks: rendered.tasks.filter((t) => names.has(t.dir)) }, genDir, ctx.config.parallelBuild, signal);
+  const results = await ctx.toolbox.build({ ...rendered, tasks: rendered.tasks.filter((t) => names.has(t.dir)) }, genDir, { parallel: ctx.config.parallelBuild, forLocalHost: ctx.target.runsHere }, signal);
   r.stages.build = performance.now() - t0;
   for (const res of results) {
     if (res.ok) {

@@ -25,6 +25,8 @@ export interface DeployTarget {
   readonly id: string;
   /** Hosts pull images from a registry: plans push before they deploy. */
   readonly pushes: boolean;
+  /** Components run in this process's local host: builds also prepare them for it (jco transpile). */
+  readonly runsHere: boolean;
   /** The connection the service and the status checks use. */
   readonly nc: NatsConnection;
   /** What runs now, for `names` (and, with `discover`, anything else of `project`). */

@@ -12,7 +12,8 @@ export interface WireRegistry {
 }
 
 export type ToWorker =
-  | { type: "build"; id: number; rendered: RenderedProject; genDir: string; parallel: number }
+  /** `forLocalHost`: also transpile each component for the local host, so that starting it costs no transpile. */
+  | { type: "build"; id: number; rendered: RenderedProject; genDir: string; parallel: number; forLocalHost: boolean }
   | { type: "push"; id: number; item: PushItem; registry: WireRegistry; projectDir: string }
   | { type: "abort"; id: number };
 

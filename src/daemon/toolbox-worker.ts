@@ -1,6 +1,7 @@
 // The toolbox process: builds and pushes (jco and binaryen take some 60 MB to load, and a
 // componentize peaks at a few hundred) in a child of the daemon, so that the memory goes back
 // to the system when it exits. See toolbox.ts.
+import { readFile } from "node:fs/promises";
 import type { Toolchain } from "../build/index.js";
 import { Secret } from "../config/secret.js";
 import { InputError } from "../errors.js";
@@ -33,6 +34,10 @@ async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWork
   aborts.set(m.id, controller);
   try {
     const results = await buildProject(m.rendered, m.genDir, { toolchain: await toolchain, parallel: m.parallel, signal: controller.signal });
+    if (m.forLocalHost) {
+      const { prepareComponent } = await import("../host/load-component.js");
+      for (const r of results) if (r.ok) await prepareComponent(new Uint8Array(await readFile(r.wasm)), r.digest);
+    }
     const wire = results.map((r): WireBuildResult => (r.ok ? r : { component: r.component, ok: false, error: { message: r.error.message, ...(r.error instanceof InputError ? { diagnostics: [...r.error.diagnostics] } : {}) } }));
     return { type: "built", id: m.id, results: wire };
   } finally {

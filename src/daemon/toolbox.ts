@@ -24,12 +24,12 @@ export class Toolbox {
 
   constructor(readonly idleMs = DEFAULT_TOOLBOX_IDLE_MS) {}
 
-  async build(rendered: RenderedProject, genDir: string, parallel: number, signal: AbortSignal): Promise<TaskBuildResult[]> {
+  async build(rendered: RenderedProject, genDir: string, o: { parallel: number; forLocalHost: boolean }, signal: AbortSignal): Promise<TaskBuildResult[]> {
     const id = this.#nextId++;
     const onAbort = () => this.#worker?.send({ type: "abort", id } satisfies ToWorker);
     signal.addEventListener("abort", onAbort, { once: true });
     try {
-      const reply = await this.#call({ type: "build", id, rendered, genDir, parallel });
+      const reply = await this.#call({ type: "build", id, rendered, genDir, ...o });
       if (reply.type !== "built") throw new Error("unexpected reply");
       return reply.results.map((r) => {
         if (r.ok) return r;

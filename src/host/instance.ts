@@ -1,7 +1,8 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { answer, createSyncBuffer } from "./sync-call.js";
 import { PackedStream } from "./packed.js";
+import { bootWorker } from "./warm-workers.js";
 
 /** What the main thread does for a worker's imports. */
 export interface HostServices {
@@ -24,7 +25,6 @@ interface InFlight {
   onDone: (error: string | undefined) => void;
 }
 
-const WORKER_URL = new URL("./worker.js", import.meta.url);
 
 /**
  * One component instance in a worker thread. Messages are handled in order; if one takes too
@@ -51,14 +51,14 @@ export class ComponentInstance {
     private readonly services: HostServices,
     private readonly limits: Limits,
     private readonly onIncident: (what: string) => void,
+    private readonly spawn: () => Worker = bootWorker,
   ) {}
 
   async start(): Promise<void> {
     this.#toWorker = new PackedStream();
     this.#fromWorker = new PackedStream();
-    const worker = new Worker(WORKER_URL, { workerData: { ...this.init, sync: this.#sync, progress: this.#progress.buffer as SharedArrayBuffer, memoryLimitBytes: this.limits.memoryLimitBytes } satisfies WorkerInit, stdout: true, stderr: true });
-    worker.stdout.resume();
-    worker.stderr.resume();
+    const worker = this.spawn();
+    worker.postMessage({ type: "init", init: { ...this.init, sync: this.#sync, progress: this.#progress.buffer as SharedArrayBuffer, memoryLimitBytes: this.limits.memoryLimitBytes } } satisfies ToWorker);
     this.#worker = worker;
     let lastError: Error | undefined;
     await new Promise<void>((resolve, reject) => {
@@ -201,6 +201,6 @@ export class ComponentInstance {
   }
 }
 
-function post(worker: Worker | undefined, m: ToWorker): void {
+function post(worker: Worker | undefined, m: ToWorker & { type: "deliver" }): void {
   worker?.postMessage(m, [m.batch.buffer]);
 }

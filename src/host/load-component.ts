@@ -38,6 +38,11 @@ export async function loadComponent(bytes: Uint8Array, digest: string, host: Hos
   return { exports, imports };
 }
 
+/** Transpiles a component ahead of its start (into the cache loadComponent reads). */
+export async function prepareComponent(bytes: Uint8Array, digest: string): Promise<void> {
+  await transpiled(bytes, digest);
+}
+
 async function transpiled(bytes: Uint8Array, digest: string): Promise<string> {
   const dir = join(cacheDir(), "jco", digest.replace(/^sha256:/, ""));
   if (existsSync(join(dir, MANIFEST))) return dir;

@@ -3,6 +3,7 @@ import { queueGroup } from "../render/index.js";
 import type { LocalApp } from "./app.js";
 import { HttpFront } from "./http-front.js";
 import { ComponentInstance, DEFAULT_LIMITS, type Limits } from "./instance.js";
+import { WarmWorkers } from "./warm-workers.js";
 import { errorReply, natsServices } from "./services.js";
 
 export type HostEvent =
@@ -35,6 +36,7 @@ export class LocalHost {
   readonly limits: Limits;
   #running = new Map<string, Running>();
   #http: HttpFront;
+  #workers = new WarmWorkers();
   #emit: (e: HostEvent) => void;
 
   constructor(
@@ -101,13 +103,18 @@ export class LocalHost {
     for (const r of this.#running.values()) r.subs.forEach((s) => s.unsubscribe());
     await this.#http.close();
     await Promise.all([...this.#running.values()].map((r) => r.instance.stop()));
+    await this.#workers.close();
     this.#running.clear();
   }
 
   async #instance(app: LocalApp): Promise<ComponentInstance> {
     const services = natsServices(this.nc, (level, _context, message) => this.#emit({ type: "log", app: app.name, level, message }));
-    const instance = new ComponentInstance({ name: app.name, wasm: app.wasm, digest: app.digest, config: app.config, http: app.httpPort !== undefined }, services, this.limits, (message) =>
-      this.#emit({ type: "incident", app: app.name, message }),
+    const instance = new ComponentInstance(
+      { name: app.name, wasm: app.wasm, digest: app.digest, config: app.config, http: app.httpPort !== undefined },
+      services,
+      this.limits,
+      (message) => this.#emit({ type: "incident", app: app.name, message }),
+      () => this.#workers.take(),
     );
     await instance.start();
     return instance;

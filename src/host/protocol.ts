@@ -22,7 +22,7 @@ export interface Delivery {
 }
 
 /** Main batches the deliveries that arrive in one turn of its event loop into one post. */
-export type ToWorker = { type: "deliver"; batch: Uint8Array<ArrayBuffer> };
+export type ToWorker = { type: "init"; init: WorkerInit } | { type: "deliver"; batch: Uint8Array<ArrayBuffer> };
 
 export type WorkerEvent =
   | { type: "publish"; subject: string; body: Uint8Array; replyTo?: string }

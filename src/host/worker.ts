@@ -1,13 +1,22 @@
 // A component's worker thread: one instance, its imports bridged to the main thread.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { PackedStream } from "./packed.js";
 import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { loadComponent, type LoadedComponent } from "./load-component.js";
 import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { waitForAnswer } from "./sync-call.js";
 
-const init = workerData as WorkerInit;
 const port = parentPort!;
+// Booted ahead of need (see warm-workers.ts): the component comes in the first message. One
+// listener throughout, so a delivery that overtakes the component's load is queued, not lost.
+const inbox: { handle?: (batch: Uint8Array) => void; early: Uint8Array[] } = { early: [] };
+const init = await new Promise<WorkerInit>((resolve) =>
+  port.on("message", (m: ToWorker) => {
+    if (m.type === "init") resolve(m.init);
+    else if (inbox.handle) inbox.handle(m.batch);
+    else inbox.early.push(m.batch);
+  }),
+);
 const post = (m: FromWorker) => port.postMessage(m);
 const FLUSH_EVERY_MS = 2;
 const progress = new Int32Array(init.progress);
@@ -103,7 +112,7 @@ if (init.http && component.exports[HTTP_HANDLER]) {
 }
 
 let dead = false; // after a trap: handle nothing more; main replaces this worker and re-sends the rest
-port.on("message", ({ batch }: ToWorker) => {
+inbox.handle = (batch) => {
   for (const m of fromMain.unpack<Delivery[]>(batch)) {
     if (dead) break;
     Atomics.store(progress, 0, m.id);
@@ -121,5 +130,6 @@ port.on("message", ({ batch }: ToWorker) => {
     if (calledOut || performance.now() - lastFlush > FLUSH_EVERY_MS) flush();
   }
   flush();
-});
+};
+inbox.early.splice(0).forEach(inbox.handle);
 post({ type: "ready", ...(httpPort !== undefined ? { httpPort } : {}) });

@@ -8,6 +8,7 @@ import type { RunningApp } from "../types.js";
 export class LatticeTarget implements DeployTarget {
   readonly id: string;
   readonly pushes = true;
+  readonly runsHere = false;
   readonly wadm: WadmClient;
 
   constructor(

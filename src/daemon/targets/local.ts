@@ -12,6 +12,7 @@ export const NATS_CHECK_MS = 1000;
 export class LocalTarget implements DeployTarget {
   readonly id = "local";
   readonly pushes = false;
+  readonly runsHere = true;
   #timer: NodeJS.Timeout;
   #restarting = false;
 
