@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { dieWithParent } from "../orphan-guard.js";
 
@@ -17,11 +17,17 @@ export interface Service {
 
 export function startService(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Service {
   const log = join(logDir, `${name}.log`);
-  const out = createWriteStream(log, { flags: "a" });
+  // The service writes its log file itself. Piped through this process, its output would stop
+  // it whenever this event loop is busy (a spawnSync in a script): a wasmCloud host blocked on a
+  // full stdout pipe stops starting components.
+  const out = openSync(log, "a");
   const [cmd, argv] = dieWithParent(bin, args);
-  const child: ChildProcess = spawn(cmd, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, argv, { env, stdio: ["ignore", out, out] });
+  } finally {
+    closeSync(out);
+  }
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
