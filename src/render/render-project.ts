@@ -63,16 +63,31 @@ async function renderTask(task: Task, projectName: string, options: RenderOption
   const sourceDigest = digestFiles(goFiles);
 
   const manifest = taskManifest(task, { ...options, projectName });
-  // Serialized once: the version is a hash of the text with a placeholder where it goes. The
-  // placeholder is the first annotation, written before any user value, so replace() finds it.
+  // The version is a hash of the manifest's text with a placeholder where the version goes.
   (manifest.metadata as { annotations: Record<string, string> }).annotations.version = VERSION_PLACEHOLDER;
   const draft = yaml(manifest);
-  const version = `${task.version}-${createHash("sha256").update(sourceDigest).update(draft).digest("hex").slice(0, 10)}`;
+  const hash = createHash("sha256").update(sourceDigest).update(draft).digest("hex").slice(0, 10);
+  const version = `${task.version}-${hash}`;
   (manifest.metadata as { annotations: Record<string, string> }).annotations.version = version;
+  versionConfigNames(manifest, hash);
 
   const files = new Map(goFiles);
-  files.set(MANIFEST_FILE, draft.replace(VERSION_PLACEHOLDER, version));
+  files.set(MANIFEST_FILE, yaml(manifest));
   return { task, template, dir: task.component_name, files: sorted(files), manifest, version, sourceDigest };
+}
+
+/**
+ * Names each named config after the version. wadm deletes an old version's configs after it
+ * puts the new version's: under the same name, the new component lost its runtime config
+ * (wasmCloud issue 4704; seen here as "no dest_topic" after a redeploy).
+ */
+function versionConfigNames(node: unknown, hash: string): void {
+  if (Array.isArray(node)) return node.forEach((n) => versionConfigNames(n, hash));
+  if (typeof node !== "object" || node === null) return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "config" && Array.isArray(value)) for (const c of value as { name?: string }[]) c.name &&= `${c.name}-${hash}`;
+    else versionConfigNames(value, hash);
+  }
 }
 
 /** go.mod and the glue package, the same for every task. */

@@ -93,6 +93,11 @@ test("a changed task is redeployed alone and its new behaviour serves", async ()
   let got: string[] = ["not yet"];
   for (let i = 0; i < 30 && got.length > 0; i++) got = await collect("filtered_kelvin_data", () => nc.publish("living_room_celsius_data", '{"Data":80}'), 500);
   assert.deepEqual(got, [], "the new filter drops 353.15 K");
+  // …and it is the new filter, not a broken one: a reading it passes still arrives (with the
+  // runtime config lost in the update, as wasmCloud issue 4704 does to a reused config name, nothing would).
+  let passed: string[] = [];
+  for (let i = 0; i < 30 && passed.length === 0; i++) passed = await collect("filtered_kelvin_data", () => nc.publish("living_room_celsius_data", '{"Data":21.5,"Name":"after"}'), 500);
+  assert.deepEqual(passed, ['{"Data":294.65,"Name":"after"}']);
 });
 
 test("kill -9 of the edge host: the both-tiers task keeps answering from the cloud", async () => {
