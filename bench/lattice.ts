@@ -2,7 +2,9 @@
 // project until all are deployed, split by stage; then one task changed and the time from brush
 // to its new version answering. Run: npm run build && node dist/bench/lattice.js
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@nats-io/transport-node";
 import { parse } from "yaml";
@@ -12,7 +14,8 @@ import { generateProject } from "./project-generator.js";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20);
 const lattice = await startLattice({ hosts: ["edge", "cloud"], lattice: "default" });
-const dir = generateProject(TASKS, ["processor_nats"]);
+// Sources no earlier run has built: the figure includes 20 real builds.
+const dir = generateProject(TASKS, ["processor_nats"], tmpdir(), `run ${randomBytes(4).toString("hex")}`);
 const nc = await connect({ servers: lattice.natsUrl });
 try {
   const env = { ...process.env, NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin", ENABLE_METRICS: "1" };

@@ -4,8 +4,11 @@ import { join } from "node:path";
 
 const MIXED = ["processor_nats", "http_producer_nats", "nats_to_nats-kv"] as const;
 
-/** Writes an n-task project (a chain of processors with producers and kv stores mixed in, or only `types`). */
-export function generateProject(n: number, types: readonly (typeof MIXED)[number][] = MIXED, base = tmpdir()): string {
+/**
+ * Writes an n-task project (a chain of processors with producers and kv stores mixed in, or only
+ * `types`). A `marker` goes into every source, so that no build of an earlier run is reused.
+ */
+export function generateProject(n: number, types: readonly (typeof MIXED)[number][] = MIXED, base = tmpdir(), marker?: string): string {
   const dir = mkdtempSync(join(base, `pelato-bench-${n}-`));
   mkdirSync(join(dir, "tasks"));
   const tasks: string[] = [];
@@ -15,8 +18,8 @@ export function generateProject(n: number, types: readonly (typeof MIXED)[number
     writeFileSync(
       join(dir, "tasks", `task${i}.go`),
       kv
-        ? `package main\n\nimport "strings"\n\nfunc exec_task(key string, data string) string { return strings.ToUpper(data) + "-${i}" }\n`
-        : `package main\n\nimport "strings"\n\nfunc exec_task(arg string) string { return strings.Repeat(arg, 1) + "-${i}" }\n`,
+        ? `${marker ? `// ${marker}\n` : ""}package main\n\nimport "strings"\n\nfunc exec_task(key string, data string) string { return strings.ToUpper(data) + "-${i}" }\n`
+        : `${marker ? `// ${marker}\n` : ""}package main\n\nimport "strings"\n\nfunc exec_task(arg string) string { return strings.Repeat(arg, 1) + "-${i}" }\n`,
     );
     tasks.push(
       [
