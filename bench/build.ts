@@ -11,7 +11,7 @@ import { renderOptionsFrom } from "../src/cli/context.js";
 import { resolveConfig } from "../src/config/index.js";
 import { renderProject, writeGen } from "../src/render/index.js";
 import { loadProject } from "../src/workflow/index.js";
-import { generateProject } from "./project-generator.js";
+import { generateProject } from "../test/helpers/project-generator.js";
 import { peakTreeMemory } from "./tree-memory.js";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20);

@@ -9,7 +9,7 @@ import { resolveConfig } from "../src/config/index.js";
 import { renderOptionsFrom } from "../src/cli/context.js";
 import { renderProject, writeGen } from "../src/render/index.js";
 import { loadProject } from "../src/workflow/index.js";
-import { generateProject } from "./project-generator.js";
+import { generateProject } from "../test/helpers/project-generator.js";
 import { summarize, timeRuns } from "./stats.js";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100);

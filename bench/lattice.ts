@@ -10,7 +10,7 @@ import { connect } from "@nats-io/transport-node";
 import { parse } from "yaml";
 import { startLattice } from "../src/lattice/index.js";
 import { CLI } from "../test/helpers/project.js";
-import { generateProject } from "./project-generator.js";
+import { generateProject } from "../test/helpers/project-generator.js";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20);
 const lattice = await startLattice({ hosts: ["edge", "cloud"], lattice: "default" });

@@ -20,8 +20,11 @@ import { EXAMPLE, REPO_ROOT, tempProject } from "../helpers/project.js";
 let imageId: string;
 let engine: ContainerEngine;
 before(async () => {
-  engine = (await findEngine())!;
+  // The setup script first: it starts the container engine's daemon when it is not running.
   imageId = execFileSync("bash", [join(REPO_ROOT, "toolchain", "setup", "tinygo.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const found = await findEngine();
+  if (!found) throw new Error("no container engine answers (docker or podman), though toolchain/setup/tinygo.sh ran");
+  engine = found;
 });
 
 async function build(dir: string, toolchain: Toolchain, cache?: ComponentCache): Promise<TaskBuildResult[]> {
