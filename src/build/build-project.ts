@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { PelatoError, RuntimeFailure } from "../errors.js";
 import type { RenderedProject, RenderedTask } from "../render/index.js";
 import { cacheDir } from "../paths.js";
+import { processAlive } from "../process-alive.js";
 import { ComponentCache, digestTree } from "./cache.js";
 import { WIT_DIR } from "./componentize.js";
 import type { Toolchain } from "./toolchain.js";
@@ -63,7 +64,8 @@ async function buildTask(
       o.onEvent?.({ type: "start", component });
       o.signal?.throwIfAborted();
       mkdirSync(cacheDir(), { recursive: true });
-      const workDir = mkdtempSync(join(cacheDir(), "work-"));
+      removeOrphanedWorkDirs();
+      const workDir = mkdtempSync(join(cacheDir(), `work-${process.pid}-`));
       try {
         const bytes = await o.toolchain.build({
           task,
@@ -84,6 +86,18 @@ async function buildTask(
   } catch (err) {
     const error = err instanceof PelatoError ? err : new RuntimeFailure(`build of ${component} failed: ${(err as Error).message}`, { cause: err });
     return { component, ok: false, error };
+  }
+}
+
+/**
+ * A build's scratch folder is removed when it ends, but not when its process is killed (kill -9
+ * of a daemon mid-build): those of processes that are gone are removed by the next build. The
+ * pid-less `work-XXXXXX` folders are from versions before the pid was in the name.
+ */
+function removeOrphanedWorkDirs(): void {
+  for (const name of readdirSync(cacheDir())) {
+    const m = /^work-(?:(\d+)-)?[A-Za-z0-9]{6}$/.exec(name);
+    if (m && (m[1] === undefined || !processAlive(Number(m[1])))) rmSync(join(cacheDir(), name), { recursive: true, force: true });
   }
 }
 

@@ -1,9 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ComponentCache, compilerStats, sha256 } from "../../src/build/index.js";
+import { cacheDir } from "../../src/paths.js";
 import { buildAll, buildDir } from "../helpers/build.js";
 import { EXAMPLE, tempProject } from "../helpers/project.js";
 
@@ -66,6 +68,26 @@ test("a damaged cache entry is rebuilt, not served", async () => {
     const results = await buildAll(p.dir, cache);
     assert.ok(results.every((r) => r.ok && !r.cacheHit));
   } finally {
+    p.cleanup();
+    rmSync(cacheRoot, { recursive: true, force: true });
+  }
+});
+
+test("a build removes the scratch folders of builds whose process is gone, and keeps a live one's", async () => {
+  const dead = spawnSync("true").pid!; // exited: its pid names no live process (barring reuse within this test)
+  const orphan = join(cacheDir(), `work-${dead}-aB3dE9`);
+  const live = join(cacheDir(), `work-${process.pid}-aB3dE9`);
+  const cacheRoot = mkdtempSync(join(tmpdir(), "pelato-cache-"));
+  const p = tempProject({}, EXAMPLE);
+  try {
+    mkdirSync(orphan, { recursive: true });
+    mkdirSync(live, { recursive: true });
+    await buildDir(p.dir, new ComponentCache(cacheRoot)); // an empty cache: a real build
+    assert.ok(!existsSync(orphan), "the dead build's folder is gone");
+    assert.ok(existsSync(live), "a live process's folder is kept");
+  } finally {
+    rmSync(live, { recursive: true, force: true });
+    rmSync(orphan, { recursive: true, force: true });
     p.cleanup();
     rmSync(cacheRoot, { recursive: true, force: true });
   }
