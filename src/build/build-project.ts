@@ -38,6 +38,8 @@ export async function buildProject(rendered: RenderedProject, genDir: string, o:
   const toolchain = await o.toolchain.fingerprint();
   const witDigest = digestTree(WIT_DIR);
   const limit = pLimit(Math.max(1, o.parallel));
+  mkdirSync(cacheDir(), { recursive: true });
+  removeOrphanedWorkDirs();
   return Promise.all(
     rendered.tasks.map((task) =>
       limit(async () => {
@@ -63,8 +65,6 @@ async function buildTask(
     if (!entry) {
       o.onEvent?.({ type: "start", component });
       o.signal?.throwIfAborted();
-      mkdirSync(cacheDir(), { recursive: true });
-      removeOrphanedWorkDirs();
       const workDir = mkdtempSync(join(cacheDir(), `work-${process.pid}-`));
       try {
         const bytes = await o.toolchain.build({

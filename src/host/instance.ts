@@ -25,7 +25,6 @@ interface InFlight {
   onDone: (error: string | undefined) => void;
 }
 
-
 /**
  * One component instance in a worker thread. Messages are handled in order; if one takes too
  * long, or the instance dies, that message is answered with an error, the worker is replaced
@@ -120,8 +119,7 @@ export class ComponentInstance {
     if (m.type === "events") {
       this.#fromWorker.unpack<WorkerEvent[]>(m.events).forEach((e) => this.#onEvent(e));
       this.#handledThrough(m.through);
-    }
-    else if (m.type === "call")
+    } else if (m.type === "call")
       void this.services.call(m.op, m.args).then(
         (ok) => answer(this.#sync, { ok: ok ?? null }),
         (err: unknown) => answer(this.#sync, { error: err instanceof Error ? err.message : String(err) }),
@@ -192,15 +190,13 @@ export class ComponentInstance {
     this.#sync = createSyncBuffer();
     this.#progress = new Int32Array(new SharedArrayBuffer(4));
     await this.start();
-    this.#outbox = [];
-    const batch = [...this.#inflight.values()].map((f) => f.msg);
-    // Without a worker (one is being replaced) the batch stays in flight and goes to the next one.
-    if (batch.length > 0 && this.#worker) post(this.#worker, { type: "deliver", batch: this.#toWorker.pack(batch) });
+    this.#outbox = [...this.#inflight.values()].map((f) => f.msg); // all in flight, in order, to the new worker
+    this.#flush();
     this.#headSince = performance.now();
     this.#arm();
   }
 }
 
-function post(worker: Worker | undefined, m: ToWorker & { type: "deliver" }): void {
-  worker?.postMessage(m, [m.batch.buffer]);
+function post(worker: Worker, m: ToWorker & { type: "deliver" }): void {
+  worker.postMessage(m, [m.batch.buffer]);
 }
