@@ -3,10 +3,9 @@
 import { before, after, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { buildDir } from "../helpers/build.js";
 import { REPO_ROOT, EXAMPLE, tempProject } from "../helpers/project.js";
-import { message, recordingInstance } from "../helpers/recording-host.js";
+import { assertHttpProducer, message, recordingInstance } from "../helpers/recording-host.js";
 
 const PANICKY = 'package main\n\nfunc exec_task(arg string) string {\n\tif arg == "boom" {\n\t\tvar m map[string]int\n\t\tm["x"] = 1\n\t}\n\treturn "ok:" + arg\n}\n';
 let wasm: Map<string, string>;
@@ -26,10 +25,6 @@ before(async () => {
 after(() => projects.forEach((p) => p.cleanup()));
 
 const HANDLER = "wasmcloud:messaging/handler@0.2.0";
-// The shim's Node HTTP server for wasi:http components (what `jco serve` uses); untyped in its .d.ts.
-const { HTTPServer } = shimHttp as unknown as {
-  HTTPServer: new (handler: unknown) => { listen(port: number, host: string): void; address(): unknown; stop(): void };
-};
 
 test("convert.go turns 21.5 °C into 294.65 K and publishes it to the configured destination", async () => {
   const { component, rec } = await recordingInstance(wasm.get("celsius_to_kelvin_conversion")!, { dest_topic: "living_room_kelvin_data" });
@@ -75,19 +70,4 @@ test("the kv task stores exec_task's key and value in the configured bucket", as
   assert.deepEqual([...rec.kv.get("latest_readings")!], [["sensor.sensors.doubled", '{"Data":42}']]);
 });
 
-test("the HTTP producer answers a POST of 21.5 with 294.65 and publishes it; GET is refused", async () => {
-  const { component, rec } = await recordingInstance(wasm.get("celsius_to_kelvin_conversion")!, { dest_topic: "kelvin" });
-  const server = new HTTPServer(component.exports["wasi:http/incoming-handler@0.2.0"]);
-  server.listen(0, "127.0.0.1");
-  try {
-    const { port } = server.address() as { port: number };
-    const post = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: '{"Data":21.5}' });
-    assert.equal(post.status, 200);
-    assert.equal(await post.text(), '{"Data":294.65,"Name":""}');
-    assert.deepEqual(rec.published, [{ subject: "kelvin", body: '{"Data":294.65,"Name":""}' }]);
-    const get = await fetch(`http://127.0.0.1:${port}/`);
-    assert.equal(get.status, 405);
-  } finally {
-    server.stop();
-  }
-});
+test("the HTTP producer answers a POST of 21.5 with 294.65 and publishes it; GET is refused", () => assertHttpProducer(wasm.get("celsius_to_kelvin_conversion")!));

@@ -6,20 +6,16 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { componentWit } from "@bytecodealliance/jco";
 import { buildProject, TinygoToolchain, type TaskBuildResult } from "../../src/build/index.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { RENDER_OPTIONS } from "../helpers/fixtures.js";
 import { EXAMPLE, REPO_ROOT, tempProject } from "../helpers/project.js";
-import { message, recordingInstance } from "../helpers/recording-host.js";
+import { assertHttpProducer, message, recordingInstance } from "../helpers/recording-host.js";
 
 const HANDLER = "wasmcloud:messaging/handler@0.2.0";
 const PANICKY = 'package main\n\nfunc exec_task(arg string) string {\n\tif arg == "boom" {\n\t\tvar m map[string]int\n\t\tm["x"] = 1\n\t}\n\treturn "ok:" + arg\n}\n';
-const { HTTPServer } = shimHttp as unknown as {
-  HTTPServer: new (handler: unknown) => { listen(port: number, host: string): void; address(): unknown; stop(): void };
-};
 
 let imageId: string;
 let python: string;
@@ -112,21 +108,7 @@ test("a reply subject gets the result too; the kv task stores key and value in i
   assert.deepEqual([...kv.rec.kv.get("latest_readings")!], [["sensor.sensors.doubled", '{"Data":42}']]);
 });
 
-test("the HTTP producer answers a POST of 21.5 with 294.65 and publishes it; GET is refused", async () => {
-  const { component, rec } = await recordingInstance(wasm("celsius_to_kelvin_conversion"), { dest_topic: "kelvin" });
-  const server = new HTTPServer(component.exports["wasi:http/incoming-handler@0.2.0"]);
-  server.listen(0, "127.0.0.1");
-  try {
-    const { port } = server.address() as { port: number };
-    const post = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: '{"Data":21.5}' });
-    assert.equal(post.status, 200);
-    assert.equal(await post.text(), '{"Data":294.65,"Name":""}');
-    assert.deepEqual(rec.published, [{ subject: "kelvin", body: '{"Data":294.65,"Name":""}' }]);
-    assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 405);
-  } finally {
-    server.stop();
-  }
-});
+test("the HTTP producer answers a POST of 21.5 with 294.65 and publishes it; GET is refused", () => assertHttpProducer(wasm("celsius_to_kelvin_conversion")));
 
 // TinyGo cannot recover() on WebAssembly (its compiler/defer.go: no exception handling there), so
 // a panic is contained one level up: TinyGo prints it to stderr and traps, the host fails that

@@ -13,15 +13,16 @@ import { renderProject } from "../../src/render/index.js";
 import { WadmClient } from "../../src/wadm/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { tempProject } from "../helpers/project.js";
-import { startNats, startWadm, type NatsServer } from "../helpers/servers.js";
+import type { NatsServer } from "../helpers/servers.js";
 import { spawnDaemon, TAG, upper, WORKFLOW, type DaemonProcess } from "./helpers/daemon-process.js";
-import { startRestartableRegistry, type RestartableRegistry } from "./helpers/restartable-registry.js";
+import { startLatticeServices, type LatticeServices } from "./helpers/lattice-services.js";
+import type { RestartableRegistry } from "./helpers/restartable-registry.js";
 
 const run = randomBytes(4).toString("hex");
 const p = tempProject({ "workflow.yaml": WORKFLOW(), "tasks/upper.go": upper(`k0-${run}`), "tasks/tag.go": TAG });
 let nats: NatsServer;
-let wadm: { stop(): Promise<void> };
 let registry: RestartableRegistry;
+let services: LatticeServices;
 let nc: NatsConnection;
 let d: DaemonProcess | undefined;
 
@@ -35,16 +36,14 @@ const start = async () => {
 const expected = async () => new Map((await renderProject(await loadProject(p.dir), renderOptionsFrom(resolveConfig(p.dir, {}, { ...process.env, ...env() })))).tasks.map((t) => [t.dir, t.version]));
 
 before(async () => {
-  nats = await startNats();
-  [wadm, registry] = await Promise.all([startWadm(nats), startRestartableRegistry()]);
+  services = await startLatticeServices();
+  ({ nats, registry } = services);
   nc = await connect({ servers: nats.url });
 });
 after(async () => {
   await d?.stop();
   await nc?.close();
-  await wadm?.stop();
-  await nats?.stop();
-  await registry?.destroy();
+  await services?.stop();
   p.cleanup();
 });
 

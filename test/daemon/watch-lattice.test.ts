@@ -8,15 +8,16 @@ import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { WadmClient } from "../../src/wadm/index.js";
 import { tempProject } from "../helpers/project.js";
-import { startNats, startWadm, type NatsServer } from "../helpers/servers.js";
+import type { NatsServer } from "../helpers/servers.js";
 import { cycleAfter, spawnDaemon, TAG, upper, WORKFLOW, type DaemonProcess } from "./helpers/daemon-process.js";
-import { startRestartableRegistry, type RestartableRegistry } from "./helpers/restartable-registry.js";
+import { startLatticeServices, type LatticeServices } from "./helpers/lattice-services.js";
+import type { RestartableRegistry } from "./helpers/restartable-registry.js";
 
 const run = randomBytes(4).toString("hex");
 const p = tempProject({ "workflow.yaml": WORKFLOW(), "tasks/upper.go": upper(`v1-${run}`), "tasks/tag.go": TAG });
 let nats: NatsServer;
-let wadm: { stop(): Promise<void> };
 let registry: RestartableRegistry;
+let services: LatticeServices;
 let nc: NatsConnection;
 let d: DaemonProcess;
 
@@ -28,8 +29,8 @@ const state = () => JSON.parse(readFileSync(join(p.dir, ".pelato", "state.json")
 const stateVersion = (name: string) => state().apps[name]!.targetVersion ?? state().apps[name]!.version;
 
 before(async () => {
-  nats = await startNats();
-  [wadm, registry] = await Promise.all([startWadm(nats), startRestartableRegistry()]);
+  services = await startLatticeServices();
+  ({ nats, registry } = services);
   nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
   d = spawnDaemon(["watch", p.dir, "--metrics", "off"], { NATS_URL: nats.url, REGISTRY_URL: registry.host });
   await d.waitFor((e) => e.type === "ready", { what: "ready", timeoutMs: 300_000 });
@@ -37,9 +38,7 @@ before(async () => {
 after(async () => {
   await d?.stop();
   await nc?.close();
-  await wadm?.stop();
-  await nats?.stop();
-  await registry?.destroy();
+  await services?.stop();
   p.cleanup();
 });
 

@@ -1,4 +1,6 @@
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { sha256 } from "../../src/build/index.js";
 import { loadComponent, type LoadedComponent } from "../../src/host/load-component.js";
 
@@ -63,4 +65,26 @@ export async function recordingInstance(wasm: string, config: Record<string, str
 
 export function message(subject: string, body: string, replyTo?: string) {
   return { subject, body: new TextEncoder().encode(body), replyTo };
+}
+
+// The shim's Node HTTP server for wasi:http components (what `jco serve` uses); untyped in its .d.ts.
+const { HTTPServer } = shimHttp as unknown as {
+  HTTPServer: new (handler: unknown) => { listen(port: number, host: string): void; address(): unknown; stop(): void };
+};
+
+/** The example's HTTP producer, whichever toolchain built it: a POST of 21.5 is answered and published as 294.65; GET is refused. */
+export async function assertHttpProducer(wasm: string): Promise<void> {
+  const { component, rec } = await recordingInstance(wasm, { dest_topic: "kelvin" });
+  const server = new HTTPServer(component.exports["wasi:http/incoming-handler@0.2.0"]);
+  server.listen(0, "127.0.0.1");
+  try {
+    const { port } = server.address() as { port: number };
+    const post = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: '{"Data":21.5}' });
+    assert.equal(post.status, 200);
+    assert.equal(await post.text(), '{"Data":294.65,"Name":""}');
+    assert.deepEqual(rec.published, [{ subject: "kelvin", body: '{"Data":294.65,"Name":""}' }]);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 405);
+  } finally {
+    server.stop();
+  }
 }

@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { HostEvent } from "../../src/host/index.js";
+import { collectOn } from "../helpers/collect.js";
 import { startLocalPipeline, type LocalPipeline } from "../helpers/local.js";
 import { EXAMPLE, tempProject } from "../helpers/project.js";
 import { freePort } from "../helpers/servers.js";
@@ -23,15 +24,7 @@ after(async () => {
   project.cleanup();
 });
 
-async function collect(subject: string, send: () => Promise<unknown>, waitMs = 1500): Promise<string[]> {
-  const got: string[] = [];
-  const sub = nc.subscribe(subject, { callback: (_e, m) => void got.push(m.string()) });
-  await nc.flush();
-  await send();
-  await new Promise((r) => setTimeout(r, waitMs));
-  sub.unsubscribe();
-  return got;
-}
+const collect = (subject: string, send: () => Promise<unknown>, waitMs = 1500) => collectOn(nc, subject, send, waitMs);
 
 test("POST 21.5 to the HTTP producer: 294.65 arrives on the final topic", async () => {
   let status = 0;

@@ -7,6 +7,7 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startLattice, type RunningLattice } from "../../src/lattice/index.js";
+import { collectOn } from "../helpers/collect.js";
 import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
 import { freePort } from "../helpers/servers.js";
 
@@ -21,15 +22,7 @@ function pelatod(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function collect(subject: string, act: () => Promise<unknown> | void, ms = 2000): Promise<string[]> {
-  const got: string[] = [];
-  const sub = nc.subscribe(subject, { callback: (_e, m) => void got.push(m.string()) });
-  await nc.flush();
-  await act();
-  await new Promise((r) => setTimeout(r, ms));
-  sub.unsubscribe();
-  return got;
-}
+const collect = (subject: string, act: () => Promise<unknown> | void, ms = 2000) => collectOn(nc, subject, act, ms);
 
 before(async () => {
   httpPort = await freePort();
