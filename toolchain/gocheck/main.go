@@ -1,9 +1,12 @@
-// gocheck reads Go files named on the command line and prints, as JSON, what pelatod
-// needs to know about each: syntax errors, the package name, and how exec_task and main
-// are declared. It uses go/parser so the answer is the compiler's, not a regex's.
+// gocheck answers requests on stdin, one per line: a JSON array of Go file paths. For each
+// it prints one line, a JSON array saying what pelatod needs to know about each file: syntax
+// errors, the package name, and how exec_task and main are declared. It uses go/parser so the
+// answer is the compiler's, not a regex's. It stays up between requests: a daemon checking a
+// project on every save pays for no process start.
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
@@ -38,13 +41,23 @@ type report struct {
 }
 
 func main() {
-	fset := token.NewFileSet()
-	reports := make([]report, 0, len(os.Args)-1)
-	for _, path := range os.Args[1:] {
-		reports = append(reports, check(fset, path))
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(reports); err != nil {
-		os.Exit(1)
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 64<<10), 16<<20)
+	out := bufio.NewWriter(os.Stdout)
+	enc := json.NewEncoder(out)
+	for in.Scan() {
+		var paths []string
+		if err := json.Unmarshal(in.Bytes(), &paths); err != nil {
+			os.Exit(2)
+		}
+		fset := token.NewFileSet()
+		reports := make([]report, 0, len(paths))
+		for _, path := range paths {
+			reports = append(reports, check(fset, path))
+		}
+		if enc.Encode(reports) != nil || out.Flush() != nil {
+			os.Exit(1)
+		}
 	}
 }
 
