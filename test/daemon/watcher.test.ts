@@ -1,9 +1,9 @@
 // chokidar on a real folder: what is watched, what is ignored, and bursts coalesced.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { watchProject, type ProjectWatcher } from "../../src/daemon/index.js";
+import { DEFAULT_DEBOUNCE_MS, watchProject, type ProjectWatcher } from "../../src/daemon/index.js";
 import { tempProject } from "../helpers/project.js";
 
 const p = tempProject({ "workflow.yaml": "project_name: W\ntasks: []\n", "tasks/a.go": "package main\n" });
@@ -18,7 +18,7 @@ async function nextBatch(): Promise<string[]> {
 }
 
 before(async () => {
-  w = watchProject(p.dir, 60, (paths) => batches.push(paths), (err) => assert.fail(err));
+  w = watchProject(p.dir, DEFAULT_DEBOUNCE_MS, (paths) => batches.push(paths), (err) => assert.fail(err));
   await w.ready;
   // File times tick in jiffies: a change within a few ms of the file's creation has the same
   // mtime, and chokidar (rightly) reports no change for it. Real edits come later than that.
@@ -34,6 +34,17 @@ test("an editor's save (temporary file, rename, swap file) is one batch naming t
   writeFileSync(join(p.dir, "tasks", "a.go.tmp~"), "package main\n// v2\n");
   renameSync(join(p.dir, "tasks", "a.go.tmp~"), join(p.dir, "tasks", "a.go"));
   assert.deepEqual(await nextBatch(), ["tasks/a.go"]);
+});
+
+test("a rewrite right after a change was reported (a formatter's, say) is a change of its own", async () => {
+  for (const body of ["package main\n// v3\n", "package main\n\n// v3, formatted\n"]) {
+    writeFileSync(join(p.dir, "tasks", "a.go"), body);
+    assert.deepEqual(await nextBatch(), ["tasks/a.go"]); // the second within chokidar's 50 ms throttle of the first
+  }
+  const n = batches.length;
+  readFileSync(join(p.dir, "tasks", "a.go")); // as the daemon's check does: its atime moves
+  await sleep(200);
+  assert.equal(batches.length, n, "no batch more: reading a file is not a change");
 });
 
 test("workflow.yaml, a new task file and .env (created after the start) are watched", async () => {
