@@ -9,7 +9,9 @@ import type { RatePolicy } from "./rate-limit.js";
 // the project's .env > defaults). They live here rather than in config/load.ts because only the
 // daemon reads them.
 
-export const DEFAULT_DEBOUNCE_MS = 50;
+// An editor's save (temporary file, rename, chmod) lands within a few ms; should a burst still
+// be split, the plan of its first part is superseded by the next, and its build cancelled.
+export const DEFAULT_DEBOUNCE_MS = 20;
 /** How long the build worker (jco, binaryen, the push client) outlives its last job. */
 export const DEFAULT_BUILD_IDLE_S = 60;
 export const DEFAULT_METRICS_ADDR = "127.0.0.1:9464";
@@ -27,7 +29,7 @@ export interface DaemonFlags {
 }
 
 export interface DaemonSettings {
-  /** Quiet time after the last edit before a plan runs (PELATO_DEBOUNCE_MS). Default: 50 ms. */
+  /** Quiet time after the last edit before a plan runs (PELATO_DEBOUNCE_MS). Default: 20 ms. */
   debounceMs: number;
   /** The build worker ends this long after its last job, giving its memory back (PELATO_BUILD_IDLE_S). Default: 60 s. */
   buildIdleMs: number;
