@@ -80,7 +80,7 @@ try {
   project.cleanup();
 }
 
-/** Starts `pelatod up` on the example and reads its resident memory once it is idle. */
+/** Starts `pelatod up` on the example and reads its resident memory, and its host's and nats-server's, once idle. */
 async function idleRss(): Promise<Record<string, number>> {
   const p = tempProject({}, EXAMPLE);
   const up = spawn(process.execPath, [CLI, "up", p.dir], { env: { ...process.env, PELATO_HTTP_PORT: String(await freePort()) }, stdio: "ignore" });
@@ -89,8 +89,8 @@ async function idleRss(): Promise<Record<string, number>> {
     for (let i = 0; i < 1200 && !existsSync(state); i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 5000));
     const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
-    const { natsPid } = JSON.parse(readFileSync(state, "utf8")) as { natsPid: number };
-    return { pelatod_up_mb: Math.round(rss(up.pid!)), nats_server_mb: Math.round(rss(natsPid)) };
+    const { natsPid, hostPid } = JSON.parse(readFileSync(state, "utf8")) as { natsPid: number; hostPid: number };
+    return { pelatod_up_mb: Math.round(rss(up.pid!)), host_process_mb: Math.round(rss(hostPid)), nats_server_mb: Math.round(rss(natsPid)) };
   } finally {
     up.kill("SIGINT");
     await new Promise((r) => up.once("exit", r));

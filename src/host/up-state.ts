@@ -6,6 +6,8 @@ import { processAlive } from "../process-alive.js";
 export interface UpState {
   pid: number;
   natsPid: number;
+  /** The local component host's process. */
+  hostPid: number;
   natsUrl: string;
   http: { port: number; app: string }[];
   apps: string[];

@@ -113,16 +113,33 @@ test("the embedded nats-server killed: the daemon starts it again and the pipeli
   process.kill(up.natsPid, "SIGKILL");
   await d.waitFor((e) => e.type === "nats" && e.status === "restarted", { from, what: "nats restarted", timeoutMs: 30_000 });
   await d.waitFor((e) => e.type === "nats" && e.status === "reconnected", { from, what: "reconnected", timeoutMs: 30_000 });
+  // The host process has a connection of its own: it comes back on its own schedule.
   let answer = "";
-  for (let i = 0; i < 50 && !answer; i++) answer = await ask("w.upper.in", "abc").catch(() => "");
+  for (let i = 0; i < 100 && !answer; i++) answer = await ask("w.upper.in", "abc").catch(() => new Promise<string>((r) => setTimeout(() => r(""), 100)));
   assert.equal(answer, `ABC|v5-${run}`);
 });
 
+test("the local host process killed: it is started again with both tasks, and the pipeline answers", async () => {
+  const up = JSON.parse(readFileSync(join(p.dir, ".pelato", "up.json"), "utf8")) as { hostPid: number };
+  const from = d.mark();
+  process.kill(up.hostPid, "SIGKILL");
+  await d.waitFor((e) => e.type === "host-incident" && /local host process exited \(SIGKILL\); starting it again with 2 application/.test(String(e.message)), { from, what: "host restarted", timeoutMs: 30_000 });
+  const upState = () => JSON.parse(readFileSync(join(p.dir, ".pelato", "up.json"), "utf8")) as { hostPid: number };
+  for (let i = 0; i < 300 && upState().hostPid === up.hostPid; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.notEqual(upState().hostPid, up.hostPid, "up.json names the new host process");
+  let answer = "";
+  for (let i = 0; i < 100 && !answer; i++) answer = await ask("w.upper.in", "abc").catch(() => new Promise<string>((r) => setTimeout(() => r(""), 100)));
+  assert.equal(answer, `ABC|v5-${run}`);
+  assert.equal(await ask("w.tag.in", "y"), "y|tag");
+});
+
 test("SIGTERM stops everything and cleans up", async () => {
-  const up = JSON.parse(readFileSync(join(p.dir, ".pelato", "up.json"), "utf8")) as { natsPid: number };
+  const up = JSON.parse(readFileSync(join(p.dir, ".pelato", "up.json"), "utf8")) as { natsPid: number; hostPid: number };
+  process.kill(up.hostPid, 0); // alive: the check below means something
   assert.equal(await d.stop("SIGTERM"), 0);
   assert.ok(!existsSync(join(p.dir, ".pelato", "up.json")));
   assert.throws(() => process.kill(up.natsPid, 0), "the nats-server is gone");
+  assert.throws(() => process.kill(up.hostPid, 0), "the host process is gone");
   const state = JSON.parse(readFileSync(join(p.dir, ".pelato", "state.json"), "utf8")) as { apps: Record<string, unknown> };
   assert.deepEqual(Object.keys(state.apps).sort(), ["tag", "upper"]);
 });

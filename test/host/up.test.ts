@@ -54,6 +54,7 @@ test("up runs the example; send shows results downstream; Ctrl-C stops everythin
     assert.ok(Date.now() - t0 < 10_000, "stopped within 10 s");
     assert.equal(code, 0);
     assert.ok(!alive(state.natsPid), "the local nats-server is gone");
+    assert.ok(!alive(state.hostPid), "the local host process is gone");
     assert.ok(!existsSync(stateFile), "up.json removed");
   } finally {
     if (up.exitCode === null) up.kill("SIGKILL");
@@ -61,17 +62,18 @@ test("up runs the example; send shows results downstream; Ctrl-C stops everythin
   }
 });
 
-test("kill -9 of pelatod up takes its nats-server with it", async () => {
+test("kill -9 of pelatod up takes its nats-server and its host process with it", async () => {
   const p = tempProject({}, EXAMPLE);
   const up = spawn(process.execPath, [CLI, "up", p.dir, "--toolchain", "go"], { env: { ...process.env, PELATO_HTTP_PORT: String(await freePort()) }, stdio: "ignore" });
   try {
     const stateFile = join(p.dir, ".pelato", "up.json");
     for (let i = 0; i < 600 && !existsSync(stateFile); i++) await new Promise((r) => setTimeout(r, 100));
-    const { natsPid } = JSON.parse(readFileSync(stateFile, "utf8")) as { natsPid: number };
-    assert.ok(alive(natsPid));
+    const { natsPid, hostPid } = JSON.parse(readFileSync(stateFile, "utf8")) as { natsPid: number; hostPid: number };
+    assert.ok(alive(natsPid) && alive(hostPid));
     up.kill("SIGKILL");
-    for (let i = 0; i < 50 && alive(natsPid); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (alive(natsPid) || alive(hostPid)); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(!alive(natsPid), "no orphan nats-server");
+    assert.ok(!alive(hostPid), "no orphan host process");
   } finally {
     up.kill("SIGKILL");
     p.cleanup();

@@ -1,5 +1,4 @@
 import { Command, Option } from "commander";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROVIDER_NAMES } from "../../render/index.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
@@ -22,7 +21,7 @@ export function upCommand(): Command {
       const { startEmbedded } = await import("../../daemon/embedded.js");
       const projectDir = built.project.dir;
       const events = eventPrinter(out);
-      const embedded = await startEmbedded(projectDir, built.config, { limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) << 20 }, onEvent: events.onEvent, onProgress: (l) => out.progress(l), clientName: "pelatod-up" });
+      const embedded = await startEmbedded(projectDir, built.config, { limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) << 20 }, onEvent: events.onEvent, handledEvents: true, onProgress: (l) => out.progress(l), clientName: "pelatod-up" });
       const { nats, host: local } = embedded;
       let stopping: Promise<void> | undefined;
       const stop = () =>
@@ -36,7 +35,7 @@ export function upCommand(): Command {
       try {
         for (const t of built.rendered.tasks) {
           const r = built.results.find((b) => b.component === t.dir)!;
-          await local.apply(host.appFromManifest(t.manifest, new Uint8Array(readFileSync(r.wasm)), r.digest));
+          await local.apply({ manifest: t.manifest, wasmPath: r.wasm, digest: r.digest });
         }
       } catch (err) {
         await stop();

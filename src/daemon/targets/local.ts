@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { appFromManifest } from "../../host/index.js";
 import type { Embedded } from "../embedded.js";
 import type { DeployItem, DeployOutcome, DeployTarget } from "../target.js";
 import type { DaemonEvent, RunningApp } from "../types.js";
@@ -33,9 +31,8 @@ export class LocalTarget implements DeployTarget {
   }
 
   async deploy(item: DeployItem): Promise<DeployOutcome> {
-    const app = appFromManifest(item.manifest, new Uint8Array(await readFile(item.wasm)), item.digest);
     const t0 = performance.now();
-    const step = await this.embedded.host.apply(app);
+    const step = await this.embedded.host.apply({ manifest: item.manifest, wasmPath: item.wasm, digest: item.digest });
     const swapMs = performance.now() - t0;
     this.embedded.publish();
     return { step, swapMs };
@@ -47,7 +44,7 @@ export class LocalTarget implements DeployTarget {
   }
 
   healthy(): boolean {
-    return !this.embedded.nc.isClosed() && processAlive(this.embedded.nats.pid);
+    return !this.embedded.nc.isClosed() && processAlive(this.embedded.nats.pid) && this.embedded.host.alive();
   }
 
   async close(): Promise<void> {
