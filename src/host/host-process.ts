@@ -36,8 +36,11 @@ process.on("message", (m: ToHost) => {
     send(reply);
   });
 });
-// The daemon is gone, even by kill -9: the components go with it.
-process.on("disconnect", () => void host.stop().finally(() => process.exit(0)));
+// The daemon is gone, even by kill -9: the components go with it, a hung one included.
+process.on("disconnect", () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  void host.stop().finally(() => process.exit(0));
+});
 send({ type: "ready" });
 
 async function handle(m: Exclude<ToHost, { type: "start" }>): Promise<FromHost> {

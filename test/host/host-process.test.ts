@@ -1,0 +1,82 @@
+// The local host in its own process, driven as the daemon drives it: apply, a kill -9 in the
+// middle of a request (that request fails, the host comes back with what it ran), stop.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { HostProcess, type AppSource, type HostEvent } from "../../src/host/index.js";
+import { renderProject } from "../../src/render/index.js";
+import { loadProject } from "../../src/workflow/index.js";
+import { buildDir } from "../helpers/build.js";
+import { RENDER_OPTIONS } from "../helpers/fixtures.js";
+import { tempProject } from "../helpers/project.js";
+import { startNats, type NatsServer } from "../helpers/servers.js";
+
+const p = tempProject({
+  "workflow.yaml": "project_name: HP\ntasks:\n  - {name: Echo, type: processor_nats, code: echo.go, targets: [edge], source_topic: hp.in, dest_topic: hp.out, component_name: echo, version: 1.0.0}\n  - {name: Twice, type: processor_nats, code: twice.go, targets: [edge], source_topic: hp2.in, dest_topic: hp2.out, component_name: twice, version: 1.0.0}\n",
+  "tasks/echo.go": 'package main\n\nfunc exec_task(arg string) string { return arg + "|echo" }\n',
+  "tasks/twice.go": "package main\n\nfunc exec_task(arg string) string { return arg + arg }\n",
+});
+let nats: NatsServer;
+let nc: NatsConnection;
+let host: HostProcess;
+const sources = new Map<string, AppSource>();
+const events: HostEvent[] = [];
+let restarted: () => void = () => {};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+before(async () => {
+  nats = await startNats();
+  nc = await connect({ servers: nats.url });
+  const built = await buildDir(p.dir);
+  for (const t of (await renderProject(await loadProject(p.dir), RENDER_OPTIONS)).tasks) {
+    const b = built.get(t.dir)!;
+    sources.set(t.dir, { manifest: t.manifest, wasmPath: b.wasm, digest: b.digest });
+  }
+  host = await HostProcess.start({ nats: { host: "127.0.0.1", port: 0, servers: [nats.url], timeoutMs: 5000 }, clientName: "test-host", onEvent: (e) => events.push(e), onRestarted: () => restarted() });
+});
+after(async () => {
+  await host?.stop();
+  await nc?.close();
+  await nats?.stop();
+  p.cleanup();
+});
+
+test("an applied task serves; apps() says what runs", async () => {
+  assert.equal(await host.apply(sources.get("echo")!), "started");
+  assert.equal((await nc.request("hp.in", "a", { timeout: 5000 })).string(), "a|echo");
+  assert.equal(await host.apply(sources.get("echo")!), "unchanged");
+  assert.deepEqual(host.apps().map((a) => [a.name, a.subscriptions]), [["echo", ["hp.in"]]]);
+  assert.ok(events.some((e) => e.type === "started" && e.app === "echo"), "the host's events reach the caller");
+});
+
+test("kill -9 during an apply: that apply fails, the host comes back with what it ran, the next apply works", async () => {
+  const pid = host.pid!;
+  const back = new Promise<void>((r) => (restarted = r));
+  const applying = host.apply(sources.get("twice")!);
+  process.kill(pid, "SIGKILL");
+  await assert.rejects(applying, /the local host process exited \(SIGKILL\)/);
+  await back;
+  assert.ok(!alive(pid));
+  assert.notEqual(host.pid, pid);
+  assert.ok(events.some((e) => e.type === "incident" && /starting it again with 1 application/.test(e.message)));
+  assert.equal((await nc.request("hp.in", "b", { timeout: 5000 })).string(), "b|echo");
+  assert.equal(await host.apply(sources.get("twice")!), "started");
+  assert.equal((await nc.request("hp2.in", "c", { timeout: 5000 })).string(), "cc");
+});
+
+test("remove, then stop: the process is gone", async () => {
+  await host.remove("twice");
+  assert.deepEqual(host.apps().map((a) => a.name), ["echo"]);
+  const pid = host.pid!;
+  await host.stop();
+  assert.ok(!alive(pid));
+  assert.equal(host.alive(), false);
+});
