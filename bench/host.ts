@@ -1,12 +1,16 @@
 // bench/host: messages per second through one processor task in the local host vs a raw NATS
 // echo service in Node (same server, same run), latency percentiles, and idle RSS of `pelatod up`.
+// Each runs in a process of its own, as `pelatod up` runs its host; this process only sends and counts.
 // Run: npm run build && node dist/bench/host.js
-import { spawn } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { LocalHost } from "../src/host/index.js";
-import { localApps } from "../test/helpers/local.js";
+import { HostProcess } from "../src/host/index.js";
+import { buildDir } from "../test/helpers/build.js";
+import { RENDER_OPTIONS } from "../test/helpers/fixtures.js";
+import { renderProject } from "../src/render/index.js";
+import { loadProject } from "../src/workflow/index.js";
 import { CLI, EXAMPLE, tempProject } from "../test/helpers/project.js";
 import { freePort, startNats } from "../test/helpers/servers.js";
 import { summarize } from "./stats.js";
@@ -50,9 +54,12 @@ const nc = await connect({ servers: nats.url });
 const report: Record<string, unknown> = { bench: "host", messages: N };
 try {
   // Baseline: the same work done by plain Node on NATS, no Wasm, no worker.
-  nc.subscribe("raw.in", { callback: (_e, m) => (nc.publish("raw.out", m.data), m.reply ? void m.respond(m.data) : undefined) });
-  const host = new LocalHost(await connect({ servers: nats.url }));
-  await host.apply((await localApps(project.dir)).get("echo")!);
+  const echo = fork(new URL("./raw-echo.js", import.meta.url), [nats.url], { stdio: "ignore" });
+  await new Promise((r) => echo.once("message", r));
+  const host = await HostProcess.start({ nats: { host: "127.0.0.1", port: 0, servers: [nats.url], timeoutMs: 5000 }, clientName: "bench-host" });
+  const built = (await buildDir(project.dir)).get("echo")!;
+  const task = (await renderProject(await loadProject(project.dir), RENDER_OPTIONS)).tasks.find((t) => t.dir === "echo")!;
+  await host.apply({ manifest: task.manifest, wasmPath: built.wasm, digest: built.digest });
   await throughput(nc, "raw.in", "raw.out"); // warm-up both
   await throughput(nc, "bench.in", "bench.out");
   // Alternating rounds: on a small shared machine one pair of runs varies by ±30 %.
@@ -72,6 +79,7 @@ try {
   report.raw_request_reply_ms = lat(await latencies(nc, "raw.in"));
   report.local_host_request_reply_ms = lat(await latencies(nc, "bench.in"));
   await host.stop();
+  echo.disconnect();
   report.idle_rss = await idleRss();
   console.log(JSON.stringify(report, null, 2));
 } finally {
