@@ -3,6 +3,7 @@ import { join } from "node:path";
 import pLimit from "p-limit";
 import { PelatoError, RuntimeFailure } from "../errors.js";
 import type { RenderedProject, RenderedTask } from "../render/index.js";
+import { pruneWhenGrown } from "../cache-prune.js";
 import { cacheDir } from "../paths.js";
 import { processAlive } from "../process-alive.js";
 import { ComponentCache, digestTree } from "./cache.js";
@@ -40,7 +41,7 @@ export async function buildProject(rendered: RenderedProject, genDir: string, o:
   const limit = pLimit(Math.max(1, o.parallel));
   mkdirSync(cacheDir(), { recursive: true });
   removeOrphanedWorkDirs();
-  return Promise.all(
+  const results = await Promise.all(
     rendered.tasks.map((task) =>
       limit(async () => {
         const result = await buildTask(task, genDir, { ...o, cache, toolchainId: toolchain, witDigest });
@@ -49,6 +50,10 @@ export async function buildProject(rendered: RenderedProject, genDir: string, o:
       }),
     ),
   );
+  // Every new version of a task adds a component: the least recently used go once over the limit.
+  const added = results.reduce((n, r) => n + (r.ok && !r.cacheHit ? r.size : 0), 0);
+  if (added > 0) pruneWhenGrown(cache.dir, added, () => cache.entries());
+  return results;
 }
 
 async function buildTask(

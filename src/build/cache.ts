@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { touch, type CacheEntry } from "../cache-prune.js";
 import { cacheDir } from "../paths.js";
 
 /** What produced a cached component; stored beside it. */
@@ -32,10 +33,32 @@ export class ComponentCache {
       const record = JSON.parse(readFileSync(join(this.dir, `${key}.json`), "utf8")) as CacheRecord;
       const bytes = readFileSync(join(this.dir, `${key}.wasm`));
       if (sha256(bytes) !== record.digest) return undefined; // damaged entry: rebuild
+      touch(join(this.dir, `${key}.json`)); // the record's mtime is the entry's last use
       return { bytes, record };
     } catch {
       return undefined;
     }
+  }
+
+  /** Each component with its record, last used when the record was last read or written. */
+  entries(): CacheEntry[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names.flatMap((name) => {
+      const key = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
+      if (!key) return [];
+      const [json, wasm] = [join(this.dir, name), join(this.dir, `${key}.wasm`)];
+      try {
+        const record = statSync(json);
+        return [{ name: key, paths: [wasm, json], bytes: record.size + (statSync(wasm, { throwIfNoEntry: false })?.size ?? 0), lastUsed: record.mtimeMs }];
+      } catch {
+        return []; // removed meanwhile
+      }
+    });
   }
 
   put(key: string, bytes: Uint8Array, meta: Omit<CacheRecord, "key" | "digest" | "size">): CacheRecord {
