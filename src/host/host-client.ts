@@ -114,8 +114,7 @@ export class HostProcess {
         if (m.type === "ready") {
           started = true;
           resolve();
-        }
-        else if (m.type === "events") m.events.forEach((e) => this.o.onEvent?.(e));
+        } else if (m.type === "events") m.events.forEach((e) => this.o.onEvent?.(e));
         else if (m.type === "done") this.#pending.get(m.id)?.resolve(m);
         else if (m.id === undefined) reject(new RuntimeFailure(`the local host did not start: ${m.message}`));
         else this.#pending.get(m.id)?.reject(new RuntimeFailure(m.message));
