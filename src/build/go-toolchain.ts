@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa, ExecaError } from "execa";
 import { RuntimeFailure } from "../errors.js";
-import { componentize, JCO_VERSION } from "./componentize.js";
+import { COMPONENTIZE_METHOD, componentize, JCO_VERSION } from "./componentize.js";
 import { mapCompilerOutput } from "./error-map.js";
 import { CompileError } from "./errors.js";
 import type { BuildJob, Toolchain } from "./toolchain.js";
@@ -19,7 +19,7 @@ export class GoToolchain implements Toolchain {
 
   fingerprint(): Promise<string> {
     this.#fingerprint ??= execa("go", ["version"], { env: goEnv() })
-      .then(({ stdout }) => `${stdout.trim()}|${GO_BUILD_FLAGS.join(" ")}|jco ${JCO_VERSION}`)
+      .then(({ stdout }) => `${stdout.trim()}|${GO_BUILD_FLAGS.join(" ")}|jco ${JCO_VERSION}|${COMPONENTIZE_METHOD}`)
       .catch((err: unknown) => {
         throw new RuntimeFailure("the go toolchain needs Go >= 1.24 on PATH (go version failed)", { cause: err });
       });
