@@ -14,6 +14,8 @@ export type HostEvent =
   | { type: "incident"; app: string; message: string }
   | { type: "log"; app: string; level: string; message: string };
 
+const SUBSCRIBE_WAIT_MS = 2000;
+
 export interface LocalHostOptions {
   limits?: Partial<Limits>;
   /** Interface the HTTP producers listen on. Default: 127.0.0.1. */
@@ -62,6 +64,7 @@ export class LocalHost {
       const running: Running = { app, instance, subs: [] };
       this.#running.set(app.name, running);
       running.subs = app.subscriptions.map((s) => this.#subscribe(app.name, s));
+      await this.#subscribed();
       if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#running.get(app.name)?.instance);
       this.#emit({ type: "started", app: app.name, version: app.version, targets: app.targets, subscriptions: subjects(app), ...(app.httpPort !== undefined ? { httpPort: app.httpPort } : {}) });
       return "started";
@@ -74,6 +77,7 @@ export class LocalHost {
     if (JSON.stringify(previous.subscriptions) !== JSON.stringify(app.subscriptions)) {
       const oldSubs = current.subs;
       current.subs = app.subscriptions.map((s) => this.#subscribe(app.name, s));
+      await this.#subscribed();
       oldSubs.forEach((s) => s.unsubscribe());
     }
     if (previous.httpPort !== app.httpPort) {
@@ -118,6 +122,16 @@ export class LocalHost {
     );
     await instance.start();
     return instance;
+  }
+
+  /**
+   * Waits until the server has the new subscriptions, so that a message sent once apply()
+   * returns finds the task. Bounded: while disconnected they go out on reconnect, unwaited for.
+   */
+  async #subscribed(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.nc.flush().catch(() => {}), new Promise((r) => (timer = setTimeout(r, SUBSCRIBE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   #subscribe(name: string, { subject, queue }: LocalApp["subscriptions"][number]): Subscription {
