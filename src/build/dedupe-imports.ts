@@ -1,4 +1,4 @@
-import { assemble, exports, exportSection, imports, importSection, SECTION, sections, type Import } from "./wasm-binary.js";
+import { assemble, exports, exportSection, imports, importSection, SECTION, sections, type Import } from "../wasm-binary.js";
 
 /** The WASI preview1 module the reactor adapter implements. */
 export const PREVIEW1 = "wasi_snapshot_preview1";

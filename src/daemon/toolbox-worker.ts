@@ -35,7 +35,7 @@ async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWork
   try {
     const results = await buildProject(m.rendered, m.genDir, { toolchain: await toolchain, parallel: m.parallel, signal: controller.signal });
     if (m.forLocalHost) {
-      const { prepareComponent } = await import("../host/load-component.js");
+      const { prepareComponent } = await import("../host/transpile-cache.js");
       for (const r of results) if (r.ok) await prepareComponent(new Uint8Array(await readFile(r.wasm)), r.digest);
     }
     const wire = results.map((r): WireBuildResult => (r.ok ? r : { component: r.component, ok: false, error: { message: r.error.message, ...(r.error instanceof InputError ? { diagnostics: [...r.error.diagnostics] } : {}) } }));

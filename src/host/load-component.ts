@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { randomBytes } from "node:crypto";
 import * as shim from "@bytecodealliance/preview2-shim";
-import { pruneWhenGrown, sizeOf, touch, type CacheEntry } from "../cache-prune.js";
 import { RuntimeFailure } from "../errors.js";
-import { cacheDir } from "../paths.js";
 import { capMemory } from "./memory-limit.js";
+import { MANIFEST, transpiled } from "./transpile-cache.js";
 
 /** Host functions for a component's non-WASI imports, keyed by interface without version: `wasmcloud:messaging/consumer`. */
 export type HostImports = Record<string, Record<string, unknown>>;
@@ -16,8 +14,6 @@ export interface LoadedComponent {
   exports: Record<string, Record<string, (...args: never[]) => unknown>>;
   imports: string[];
 }
-
-const MANIFEST = "imports.json";
 
 /**
  * Runs a component in this Node process through jco: transpiled once per component digest
@@ -37,59 +33,6 @@ export async function loadComponent(bytes: Uint8Array, digest: string, host: Hos
   };
   const exports = await mod.instantiate(core, importObject);
   return { exports, imports };
-}
-
-/**
- * Transpiles a component ahead of its start (into the cache loadComponent reads). A new entry
- * makes the least recently used ones go once the cache is over its limit.
- */
-export async function prepareComponent(bytes: Uint8Array, digest: string): Promise<void> {
-  const known = existsSync(join(jcoDir(), digest.replace(/^sha256:/, ""), MANIFEST));
-  await transpiled(bytes, digest);
-  if (!known) pruneWhenGrown(jcoDir(), bytes.length, transpiledEntries); // a transpiled component is about the size of the component
-}
-
-const jcoDir = () => join(cacheDir(), "jco");
-
-/** Each transpiled component's folder, last used when a host last loaded it. */
-function transpiledEntries(): CacheEntry[] {
-  let names: string[];
-  try {
-    names = readdirSync(jcoDir());
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    if (!/^[0-9a-f]{64}$/.test(name)) return [];
-    const dir = join(jcoDir(), name);
-    try {
-      return [{ name, paths: [dir], bytes: sizeOf(dir), lastUsed: statSync(join(dir, MANIFEST)).mtimeMs }];
-    } catch {
-      return [{ name, paths: [dir], bytes: 0, lastUsed: 0 }]; // no manifest: a torn entry, first to go
-    }
-  });
-}
-
-async function transpiled(bytes: Uint8Array, digest: string): Promise<string> {
-  const dir = join(jcoDir(), digest.replace(/^sha256:/, ""));
-  if (existsSync(join(dir, MANIFEST))) {
-    touch(join(dir, MANIFEST)); // the manifest's mtime is the entry's last use
-    return dir;
-  }
-  const { transpile } = await import("@bytecodealliance/jco"); // large: loaded only when there is something to transpile
-  const { files, imports } = await transpile(bytes, { name: "component", instantiation: "async", noTypescript: true, base64Cutoff: 0 } as Parameters<typeof transpile>[1]);
-  const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  for (const [name, content] of Object.entries(files as Record<string, Uint8Array>)) {
-    mkdirSync(dirname(join(staging, name)), { recursive: true });
-    writeFileSync(join(staging, name), content);
-  }
-  writeFileSync(join(staging, MANIFEST), JSON.stringify(imports));
-  try {
-    renameSync(staging, dir);
-  } catch {
-    rmSync(staging, { recursive: true, force: true }); // another process won the race: use its copy
-  }
-  return dir;
 }
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ComponentCache } from "../../src/build/index.js";
 import { entriesToEvict, KEEP_RECENT_MS, pruneWhenGrown, type CacheEntry } from "../../src/cache-prune.js";
-import { prepareComponent } from "../../src/host/load-component.js";
+import { prepareComponent } from "../../src/host/transpile-cache.js";
 import { buildDir } from "../helpers/build.js";
 import { tempProject } from "../helpers/project.js";
 

@@ -13,7 +13,7 @@ import { preview1AdapterReactorPath } from "@bytecodealliance/jco";
 import { componentize } from "../../src/build/componentize.js";
 import { aliasAdapterExports, NotRenamable, renameRepeatedImports } from "../../src/build/dedupe-imports.js";
 import { GO_BUILD_FLAGS } from "../../src/build/go-toolchain.js";
-import { exports, sections } from "../../src/build/wasm-binary.js";
+import { exports, sections } from "../../src/wasm-binary.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { RENDER_OPTIONS } from "../helpers/fixtures.js";

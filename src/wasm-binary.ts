@@ -1,5 +1,5 @@
-// Just enough of the WebAssembly binary format to rename imports and add exports: sections,
-// names and LEB128 integers. Code is never decoded, so no function index moves.
+// Just enough of the WebAssembly binary format to rename imports, add exports and find a
+// component's core modules: sections, names and LEB128 integers. Code is never decoded.
 
 export interface Section {
   id: number;
@@ -35,8 +35,12 @@ export function u32(value: number): number[] {
   return out;
 }
 
-export function sections(module: Uint8Array): Section[] {
-  if (module.length < MAGIC_AND_VERSION || module[0] !== 0 || module[1] !== 0x61 || module[2] !== 0x73 || module[3] !== 0x6d || module[4] !== 1) throw new Error("not a core WebAssembly module");
+const VERSION = { module: [1, 0, 0, 0], component: [0x0d, 0, 1, 0] };
+
+/** The top-level sections of a core module, or of a component (whose core modules are sections with id 1). */
+export function sections(module: Uint8Array, kind: keyof typeof VERSION = "module"): Section[] {
+  const head = [0, 0x61, 0x73, 0x6d, ...VERSION[kind]];
+  if (module.length < MAGIC_AND_VERSION || head.some((b, i) => module[i] !== b)) throw new Error(`not a WebAssembly ${kind === "module" ? "core module" : "component"}`);
   const out: Section[] = [];
   for (let at = MAGIC_AND_VERSION; at < module.length; ) {
     const id = module[at]!;
@@ -133,7 +137,7 @@ export function exportSection(entries: Export[]): Section {
   return { id: EXPORT, payload: concat([Uint8Array.from(u32(entries.length)), ...entries.flatMap((e) => [name(e.name), Uint8Array.of(e.kind, ...u32(e.index))])]) };
 }
 
-export const SECTION = { IMPORT, EXPORT };
+export const SECTION = { CORE_MODULE: 1, IMPORT, EXPORT };
 
 function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
