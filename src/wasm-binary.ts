@@ -79,7 +79,7 @@ export interface Import {
   desc: Uint8Array;
 }
 
-/** The import section's entries. Only function imports (kind 0) have a description we decode the end of generally. */
+/** The import section's entries (function, table, memory and global imports; others throw). */
 export function imports(payload: Uint8Array): Import[] {
   const [count, first] = readU32(payload, 0);
   const out: Import[] = [];

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { componentEmbed, componentNew, preview1AdapterReactorPath } from "@bytecodealliance/jco";
 import { TEMPLATES_DIR } from "../paths.js";
-import { aliasAdapterExports, NotRenamable, PREVIEW1, renameRepeatedImports, type Deduped } from "./dedupe-imports.js";
+import { aliasAdapterExports, PREVIEW1, renameRepeatedImports, type Deduped } from "./dedupe-imports.js";
 import { join } from "node:path";
 
 export const WIT_DIR = join(TEMPLATES_DIR, "wit");
@@ -34,8 +34,8 @@ export async function componentize(core: Uint8Array, world: string): Promise<Uin
   let renamed: Deduped | undefined;
   try {
     renamed = renameRepeatedImports(core);
-  } catch (err) {
-    if (!(err instanceof NotRenamable)) throw err;
+  } catch {
+    // NotRenamable, or a module layout the section reader does not know: binaryen below
   }
   if (renamed) {
     try {
