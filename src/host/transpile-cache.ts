@@ -3,7 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { pruneWhenGrown, sizeOf, touch, type CacheEntry } from "../cache-prune.js";
 import { cacheDir } from "../paths.js";
-import { componentShape } from "./component-shape.js";
+import { componentShape } from "../component-shape.js";
 
 /** What a transpiled component imports (jco's import specifiers), beside its JS. */
 export const MANIFEST = "imports.json";

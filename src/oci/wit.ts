@@ -1,9 +1,26 @@
+import { componentShape } from "../component-shape.js";
 import type { ComponentInterfaces } from "./artifact.js";
+
+/** By component shape: every version of a task has the same world, read once (some 20 ms). */
+const known = new Map<string, ComponentInterfaces>();
 
 /** The imports and exports of a component's world, read with jco (loaded on use: it is heavy). */
 export async function componentInterfaces(component: Uint8Array): Promise<ComponentInterfaces> {
+  const key = shapeKey(component);
+  const hit = key === undefined ? undefined : known.get(key);
+  if (hit) return hit;
   const { componentWit } = await import("@bytecodealliance/jco");
-  return parseWorldInterfaces(await componentWit(component));
+  const interfaces = parseWorldInterfaces(await componentWit(component));
+  if (key !== undefined) known.set(key, interfaces);
+  return interfaces;
+}
+
+function shapeKey(component: Uint8Array): string | undefined {
+  try {
+    return componentShape(component)?.key;
+  } catch {
+    return undefined; // a layout the section reader does not know: ask jco every time
+  }
 }
 
 /**

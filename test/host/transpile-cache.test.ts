@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { transpile } from "@bytecodealliance/jco";
-import { componentShape } from "../../src/host/component-shape.js";
+import { componentShape } from "../../src/component-shape.js";
 import { prepareComponent, transpileStats } from "../../src/host/transpile-cache.js";
 import { buildDir } from "../helpers/build.js";
 import { tempProject } from "../helpers/project.js";

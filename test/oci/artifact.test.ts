@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { componentWit } from "@bytecodealliance/jco";
 import { test } from "node:test";
 import { ANNOTATION, componentInterfaces, OCI_MANIFEST, parseWorldInterfaces, WASM_CONFIG, WASM_LAYER, wasmArtifact } from "../../src/oci/index.js";
 import { rfc3339 } from "../../src/oci/artifact.js";
@@ -72,6 +74,15 @@ test("componentInterfaces reads a real component's world with jco", async () => 
     assert.deepEqual(exports, ["wasmcloud:messaging/handler@0.2.0"]);
     assert.ok(imports.includes("wasmcloud:messaging/consumer@0.2.0"), imports.join(","));
     assert.ok(imports.every((i) => /^[a-z-]+:[a-z-]+\/[a-z-]+@/.test(i)), imports.join(","));
+
+    // Remembered per component shape: the HTTP producer (another world) gets its own; a new version of the filter, the same right answer.
+    const http = await componentInterfaces(readFileSync(built.get("celsius_to_kelvin_conversion")!.wasm));
+    assert.ok(http.exports.includes("wasi:http/incoming-handler@0.2.0"), http.exports.join(","));
+    const filter = join(p.dir, "tasks", "filter.go");
+    writeFileSync(filter, readFileSync(filter, "utf8").replace("r.Data > 400", "r.Data > 450"));
+    const v2 = readFileSync((await buildDir(p.dir)).get("temp_filter")!.wasm);
+    assert.notDeepEqual(v2, wasm);
+    assert.deepEqual(await componentInterfaces(v2), parseWorldInterfaces(await componentWit(v2)));
   } finally {
     p.cleanup();
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { exports, imports, SECTION, sections } from "../wasm-binary.js";
+import { exports, imports, SECTION, sections } from "./wasm-binary.js";
 
 /**
  * A component seen as its first core module (for a Go task: the task's code) and the rest
