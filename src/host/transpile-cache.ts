@@ -63,7 +63,9 @@ function reuse(shape: { key: string; main: Uint8Array }, staging: string): boole
   try {
     const base = join(jcoDir(), readFileSync(join(shapesDir(), shape.key), "utf8").trim());
     if (!existsSync(join(base, MANIFEST))) return false;
+    touch(join(base, MANIFEST)); // used now: a prune starting meanwhile leaves it be
     cpSync(base, staging, { recursive: true, filter: (src) => basename(src) !== MAIN_CORE });
+    if (!existsSync(join(staging, MANIFEST)) || !existsSync(join(staging, "component.js"))) throw new Error("the earlier output went while it was copied");
     writeFileSync(join(staging, MAIN_CORE), shape.main);
     return true;
   } catch {
