@@ -13,7 +13,7 @@ import { startNats, type NatsServer } from "../helpers/servers.js";
 
 const p = tempProject({
   "workflow.yaml": "project_name: HP\ntasks:\n  - {name: Echo, type: processor_nats, code: echo.go, targets: [edge], source_topic: hp.in, dest_topic: hp.out, component_name: echo, version: 1.0.0}\n  - {name: Twice, type: processor_nats, code: twice.go, targets: [edge], source_topic: hp2.in, dest_topic: hp2.out, component_name: twice, version: 1.0.0}\n",
-  "tasks/echo.go": 'package main\n\nfunc exec_task(arg string) string { return arg + "|echo" }\n',
+  "tasks/echo.go": 'package main\n\nfunc exec_task(arg string) string {\n\tif arg == "bad" {\n\t\tpanic("bad input")\n\t}\n\treturn arg + "|echo"\n}\n',
   "tasks/twice.go": "package main\n\nfunc exec_task(arg string) string { return arg + arg }\n",
 });
 let nats: NatsServer;
@@ -55,6 +55,9 @@ test("an applied task serves; apps() says what runs", async () => {
   assert.equal(await host.apply(sources.get("echo")!), "unchanged");
   assert.deepEqual(host.apps().map((a) => [a.name, a.subscriptions]), [["echo", ["hp.in"]]]);
   assert.ok(events.some((e) => e.type === "started" && e.app === "echo"), "the host's events reach the caller");
+  const bad = await nc.request("hp.in", "bad", { timeout: 5000 });
+  assert.match(bad.headers?.get("Pelato-Error") ?? "", /panic: bad input/, "a failed message is answered with its error");
+  assert.ok(!events.some((e) => e.type === "handled"), "no per-message events unless asked for");
 });
 
 test("kill -9 during an apply: that apply fails, the host comes back with what it ran, the next apply works", async () => {
