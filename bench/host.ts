@@ -7,10 +7,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { HostProcess } from "../src/host/index.js";
-import { buildDir } from "../test/helpers/build.js";
-import { RENDER_OPTIONS } from "../test/helpers/fixtures.js";
-import { renderProject } from "../src/render/index.js";
-import { loadProject } from "../src/workflow/index.js";
+import { appSources } from "../test/helpers/local.js";
 import { CLI, EXAMPLE, tempProject } from "../test/helpers/project.js";
 import { freePort, startNats } from "../test/helpers/servers.js";
 import { summarize } from "./stats.js";
@@ -57,9 +54,7 @@ try {
   const echo = fork(new URL("./raw-echo.js", import.meta.url), [nats.url], { stdio: "ignore" });
   await new Promise((r) => echo.once("message", r));
   const host = await HostProcess.start({ nats: { host: "127.0.0.1", port: 0, servers: [nats.url], timeoutMs: 5000 }, clientName: "bench-host" });
-  const built = (await buildDir(project.dir)).get("echo")!;
-  const task = (await renderProject(await loadProject(project.dir), RENDER_OPTIONS)).tasks.find((t) => t.dir === "echo")!;
-  await host.apply({ manifest: task.manifest, wasmPath: built.wasm, digest: built.digest });
+  await host.apply((await appSources(project.dir)).get("echo")!);
   await throughput(nc, "raw.in", "raw.out"); // warm-up both
   await throughput(nc, "bench.in", "bench.out");
   // Alternating rounds: on a small shared machine one pair of runs varies by ±30 %.

@@ -79,21 +79,29 @@ export interface Import {
   desc: Uint8Array;
 }
 
-/** The import section's entries (function, table, memory and global imports; others throw). */
-export function imports(payload: Uint8Array): Import[] {
+/** A section's vector of entries: a count, then each entry as `entry` reads it from an offset. */
+function vector<T>(payload: Uint8Array, what: string, entry: (at: number) => [T, number]): T[] {
   const [count, first] = readU32(payload, 0);
-  const out: Import[] = [];
+  const out: T[] = [];
   let at = first;
   for (let i = 0; i < count; i++) {
+    const [value, next] = entry(at);
+    out.push(value);
+    at = next;
+  }
+  if (at !== payload.length) throw new Error(`${what} section longer than its entries`);
+  return out;
+}
+
+/** The import section's entries (function, table, memory and global imports; others throw). */
+export function imports(payload: Uint8Array): Import[] {
+  return vector(payload, "import", (at) => {
     const [module, a] = readName(payload, at);
     const [field, b] = readName(payload, a);
     const kind = payload[b]!;
     const end = descEnd(payload, kind, b + 1);
-    out.push({ module, name: field, kind, desc: payload.subarray(b + 1, end) });
-    at = end;
-  }
-  if (at !== payload.length) throw new Error("import section longer than its entries");
-  return out;
+    return [{ module, name: field, kind, desc: payload.subarray(b + 1, end) }, end];
+  });
 }
 
 function descEnd(p: Uint8Array, kind: number, at: number): number {
@@ -121,16 +129,11 @@ export interface Export {
 }
 
 export function exports(payload: Uint8Array): Export[] {
-  const [count, first] = readU32(payload, 0);
-  const out: Export[] = [];
-  let at = first;
-  for (let i = 0; i < count; i++) {
+  return vector(payload, "export", (at) => {
     const [field, a] = readName(payload, at);
     const [index, b] = readU32(payload, a + 1);
-    out.push({ name: field, kind: payload[a]!, index });
-    at = b;
-  }
-  return out;
+    return [{ name: field, kind: payload[a]!, index }, b];
+  });
 }
 
 export function exportSection(entries: Export[]): Section {

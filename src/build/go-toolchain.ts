@@ -42,7 +42,7 @@ export class GoToolchain implements Toolchain {
   }
 }
 
-function goEnv(): NodeJS.ProcessEnv {
+export function goEnv(): NodeJS.ProcessEnv {
   // GOFLAGS from the user's shell could change the output behind the cache's back.
   return { ...process.env, GOOS: "wasip1", GOARCH: "wasm", CGO_ENABLED: "0", GOFLAGS: "-mod=mod", GOWORK: "off" };
 }

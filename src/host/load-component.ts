@@ -20,7 +20,7 @@ export interface LoadedComponent {
  * (cached on disk), then instantiated with WASI from preview2-shim and `host` for the rest.
  */
 export async function loadComponent(bytes: Uint8Array, digest: string, host: HostImports, options: { memoryLimitBytes?: number } = {}): Promise<LoadedComponent> {
-  const dir = await transpiled(bytes, digest);
+  const { dir } = await transpiled(bytes, digest);
   const imports = JSON.parse(readFileSync(join(dir, MANIFEST), "utf8")) as string[];
   const mod = (await import(pathToFileURL(join(dir, "component.js")).href)) as {
     instantiate: (getCore: (path: string) => Promise<WebAssembly.Module>, imports: object) => Promise<LoadedComponent["exports"]>;

@@ -21,9 +21,8 @@ const shapesDir = () => join(jcoDir(), "shapes");
  * makes the least recently used ones go once the cache is over its limit.
  */
 export async function prepareComponent(bytes: Uint8Array, digest: string): Promise<void> {
-  const known = existsSync(join(jcoDir(), digest.replace(/^sha256:/, ""), MANIFEST));
-  await transpiled(bytes, digest);
-  if (!known) pruneWhenGrown(jcoDir(), bytes.length, transpiledEntries); // a transpiled component is about the size of the component
+  const { made } = await transpiled(bytes, digest);
+  if (made) pruneWhenGrown(jcoDir(), bytes.length, transpiledEntries); // a transpiled component is about the size of the component
 }
 
 /**
@@ -32,11 +31,11 @@ export async function prepareComponent(bytes: Uint8Array, digest: string): Promi
  * then the earlier output is copied with that module replaced, which is what jco would write
  * (see component-shape.ts), in a few ms instead of a transpile's 150-450.
  */
-export async function transpiled(bytes: Uint8Array, digest: string): Promise<string> {
+export async function transpiled(bytes: Uint8Array, digest: string): Promise<{ dir: string; made: boolean }> {
   const dir = join(jcoDir(), digest.replace(/^sha256:/, ""));
   if (existsSync(join(dir, MANIFEST))) {
     touch(join(dir, MANIFEST)); // the manifest's mtime is the entry's last use
-    return dir;
+    return { dir, made: false };
   }
   const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   const shape = shapeOf(bytes);
@@ -47,7 +46,7 @@ export async function transpiled(bytes: Uint8Array, digest: string): Promise<str
     rmSync(staging, { recursive: true, force: true }); // another process won the race: use its copy
   }
   if (shape) remember(shape.key, dir);
-  return dir;
+  return { dir, made: true };
 }
 
 function shapeOf(bytes: Uint8Array): ReturnType<typeof componentShape> {

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { preview1AdapterReactorPath } from "@bytecodealliance/jco";
 import { componentize } from "../../src/build/componentize.js";
 import { aliasAdapterExports, NotRenamable, renameRepeatedImports } from "../../src/build/dedupe-imports.js";
-import { GO_BUILD_FLAGS } from "../../src/build/go-toolchain.js";
+import { GO_BUILD_FLAGS, goEnv } from "../../src/build/go-toolchain.js";
 import { exports, sections } from "../../src/wasm-binary.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { loadProject } from "../../src/workflow/index.js";
@@ -77,7 +77,7 @@ test("a Go task's core: componentize renames fd_write's repeat; with a repeat it
     const rendered = await renderProject(await loadProject(p.dir), RENDER_OPTIONS);
     const gen = writeGen(rendered);
     const core = join(work, "core.wasm");
-    await execa("go", [...GO_BUILD_FLAGS, core, "."], { cwd: join(gen, "c"), env: { ...process.env, GOOS: "wasip1", GOARCH: "wasm", CGO_ENABLED: "0", GOFLAGS: "-mod=mod", GOWORK: "off" } });
+    await execa("go", [...GO_BUILD_FLAGS, core, "."], { cwd: join(gen, "c"), env: goEnv() }); // as GoToolchain runs it, up to the core module
     const bytes = new Uint8Array(readFileSync(core));
     assert.ok(renameRepeatedImports(bytes).aliases.has("fd_write$1"), "Go still repeats fd_write: the case this exists for");
     const component = await componentize(bytes, rendered.tasks[0]!.template.world);

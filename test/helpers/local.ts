@@ -2,21 +2,27 @@ import { readFileSync } from "node:fs";
 import { sha256 } from "../../src/build/index.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { appFromManifest, LocalHost, type LocalApp, type LocalHostOptions } from "../../src/host/index.js";
+import { appFromManifest, LocalHost, type AppSource, type LocalApp, type LocalHostOptions } from "../../src/host/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { buildDir } from "./build.js";
 import { RENDER_OPTIONS } from "./fixtures.js";
 import { startNats, type NatsServer } from "./servers.js";
 
-/** Builds a project and returns its applications as the local host reads them. */
-export async function localApps(dir: string, httpPort = 8000): Promise<Map<string, LocalApp>> {
+/** Builds a project and returns its applications as the host process is given them: manifest, component path, digest. */
+export async function appSources(dir: string, httpPort = 8000): Promise<Map<string, AppSource>> {
   const built = await buildDir(dir);
   const rendered = await renderProject(await loadProject(dir), { ...RENDER_OPTIONS, httpPort });
   writeGen(rendered);
+  return new Map(rendered.tasks.map((t) => [t.dir, { manifest: t.manifest, wasmPath: built.get(t.dir)!.wasm, digest: built.get(t.dir)!.digest }]));
+}
+
+/** Builds a project and returns its applications as the local host reads them. */
+export async function localApps(dir: string, httpPort = 8000): Promise<Map<string, LocalApp>> {
+  const sources = await appSources(dir, httpPort);
   return new Map(
-    rendered.tasks.map((t) => {
-      const wasm = readFileSync(built.get(t.dir)!.wasm);
-      return [t.dir, appFromManifest(t.manifest, wasm, sha256(wasm))];
+    [...sources].map(([name, s]) => {
+      const wasm = readFileSync(s.wasmPath);
+      return [name, appFromManifest(s.manifest, wasm, sha256(wasm))];
     }),
   );
 }

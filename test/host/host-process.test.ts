@@ -4,11 +4,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { HostProcess, type AppSource, type HostEvent } from "../../src/host/index.js";
-import { renderProject } from "../../src/render/index.js";
-import { loadProject } from "../../src/workflow/index.js";
-import { buildDir } from "../helpers/build.js";
-import { RENDER_OPTIONS } from "../helpers/fixtures.js";
+import { appSources } from "../helpers/local.js";
 import { tempProject } from "../helpers/project.js";
+import { processAlive } from "../../src/process-alive.js";
 import { startNats, type NatsServer } from "../helpers/servers.js";
 
 const p = tempProject({
@@ -19,27 +17,14 @@ const p = tempProject({
 let nats: NatsServer;
 let nc: NatsConnection;
 let host: HostProcess;
-const sources = new Map<string, AppSource>();
+let sources: Map<string, AppSource>;
 const events: HostEvent[] = [];
 let restarted: () => void = () => {};
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 before(async () => {
   nats = await startNats();
   nc = await connect({ servers: nats.url });
-  const built = await buildDir(p.dir);
-  for (const t of (await renderProject(await loadProject(p.dir), RENDER_OPTIONS)).tasks) {
-    const b = built.get(t.dir)!;
-    sources.set(t.dir, { manifest: t.manifest, wasmPath: b.wasm, digest: b.digest });
-  }
+  sources = await appSources(p.dir);
   host = await HostProcess.start({ nats: { host: "127.0.0.1", port: 0, servers: [nats.url], timeoutMs: 5000 }, clientName: "test-host", onEvent: (e) => events.push(e), onRestarted: () => restarted() });
 });
 after(async () => {
@@ -67,7 +52,7 @@ test("kill -9 during an apply: that apply fails, the host comes back with what i
   process.kill(pid, "SIGKILL");
   await assert.rejects(applying, /the local host process exited \(SIGKILL\)/);
   await back;
-  assert.ok(!alive(pid));
+  assert.ok(!processAlive(pid));
   assert.notEqual(host.pid, pid);
   assert.ok(events.some((e) => e.type === "incident" && /starting it again with 1 application/.test(e.message)));
   assert.equal((await nc.request("hp.in", "b", { timeout: 5000 })).string(), "b|echo");
@@ -80,6 +65,6 @@ test("remove, then stop: the process is gone", async () => {
   assert.deepEqual(host.apps().map((a) => a.name), ["echo"]);
   const pid = host.pid!;
   await host.stop();
-  assert.ok(!alive(pid));
+  assert.ok(!processAlive(pid));
   assert.equal(host.alive(), false);
 });

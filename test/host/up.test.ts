@@ -5,16 +5,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
+import { processAlive } from "../../src/process-alive.js";
 import { freePort } from "../helpers/servers.js";
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function send(args: string[]) {
   const r = spawnSync(process.execPath, [CLI, "send", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
@@ -53,8 +45,8 @@ test("up runs the example; send shows results downstream; Ctrl-C stops everythin
     const code = await new Promise<number | null>((r) => up.once("exit", (c) => r(c)));
     assert.ok(Date.now() - t0 < 10_000, "stopped within 10 s");
     assert.equal(code, 0);
-    assert.ok(!alive(state.natsPid), "the local nats-server is gone");
-    assert.ok(!alive(state.hostPid), "the local host process is gone");
+    assert.ok(!processAlive(state.natsPid), "the local nats-server is gone");
+    assert.ok(!processAlive(state.hostPid), "the local host process is gone");
     assert.ok(!existsSync(stateFile), "up.json removed");
   } finally {
     if (up.exitCode === null) up.kill("SIGKILL");
@@ -69,11 +61,11 @@ test("kill -9 of pelatod up takes its nats-server and its host process with it",
     const stateFile = join(p.dir, ".pelato", "up.json");
     for (let i = 0; i < 600 && !existsSync(stateFile); i++) await new Promise((r) => setTimeout(r, 100));
     const { natsPid, hostPid } = JSON.parse(readFileSync(stateFile, "utf8")) as { natsPid: number; hostPid: number };
-    assert.ok(alive(natsPid) && alive(hostPid));
+    assert.ok(processAlive(natsPid) && processAlive(hostPid));
     up.kill("SIGKILL");
-    for (let i = 0; i < 50 && (alive(natsPid) || alive(hostPid)); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(!alive(natsPid), "no orphan nats-server");
-    assert.ok(!alive(hostPid), "no orphan host process");
+    for (let i = 0; i < 50 && (processAlive(natsPid) || processAlive(hostPid)); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!processAlive(natsPid), "no orphan nats-server");
+    assert.ok(!processAlive(hostPid), "no orphan host process");
   } finally {
     up.kill("SIGKILL");
     p.cleanup();

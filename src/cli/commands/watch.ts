@@ -3,6 +3,7 @@ import type { HostEvent } from "../../host/index.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions } from "../lattice.js";
 import type { DaemonEvent, DaemonFlags } from "../../daemon/index.js";
+import { DEFAULT_DEBOUNCE_MS } from "../../daemon/settings.js";
 
 export type DaemonCommandFlags = CommonOptions & DaemonFlags & { local?: boolean; serve?: boolean; messageTimeout: string; memoryLimit: string };
 
@@ -19,7 +20,7 @@ export function withDaemonOptions(cmd: Command): Command {
 
 export function watchCommand(): Command {
   return withDaemonOptions(new Command("watch").description("keep the running pipeline in step with the project: rebuild, push and redeploy only what an edit changed"))
-    .addOption(new Option("--debounce <ms>", "quiet time after the last edit before a plan runs (PELATO_DEBOUNCE_MS, default 50)"))
+    .addOption(new Option("--debounce <ms>", `quiet time after the last edit before a plan runs (PELATO_DEBOUNCE_MS, default ${DEFAULT_DEBOUNCE_MS})`))
     .option("--serve", "also answer the NATS service (pelato.<instance>.redeploy|status|plan|remove), as pelatod serve")
     .action((dir: string, opts: DaemonCommandFlags) => runDaemon(dir, opts, { watch: true, serve: Boolean(opts.serve) }));
 }
