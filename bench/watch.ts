@@ -25,22 +25,39 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Sample {
   total: number;
+  /** Save to the daemon's change event on its stdout, on this process's clock. */
+  notify: number;
+  /** One request to the new version once it serves, on this process's clock. */
+  reply: number;
   stages: Record<(typeof STAGES)[number], number>;
 }
 
-/** Saves a new variant and times until `done` says it serves; the daemon's cycle gives the split. */
+/**
+ * Saves a new variant and times until `done` says it serves; the daemon's cycle gives the split.
+ * Every figure is a duration on one clock: this process's for total, notify and reply, the
+ * daemon's for its stages. No figure is a difference of the two (the daemon records its last
+ * steps after the new version may already answer).
+ */
 async function edit(d: DaemonProcess, dir: string, done: (marker: string) => Promise<boolean>): Promise<Sample> {
   const marker = randomBytes(6).toString("hex"); // never built before: a real compile every time
   const from = d.mark();
   const t0 = performance.now();
+  const noticed = d.waitFor((e) => e.type === "change", { from, what: "the change event" }).then(() => performance.now() - t0);
   writeFileSync(join(dir, "tasks", "echo.go"), task(marker));
   while (!(await done(marker))) {
     if (performance.now() - t0 > 300_000) throw new Error(`the edit ${marker} did not serve within 300 s`);
     await sleep(2);
   }
   const total = performance.now() - t0;
+  const t1 = performance.now();
+  if (!(await done(marker))) throw new Error(`the edit ${marker} served, then did not`);
+  const reply = performance.now() - t1;
   const cycle = (await d.waitFor((e) => e.type === "cycle" && e.outcome === "ok", { from })) as Ev & { stages: Sample["stages"] };
-  return { total, stages: cycle.stages };
+  const sample = { total, notify: await noticed, reply, stages: cycle.stages };
+  for (const [k, v] of Object.entries({ ...sample.stages, total, notify: sample.notify, reply })) {
+    if (v < 0) throw new Error(`measuring error: ${k} = ${v} ms is negative (${JSON.stringify(sample)})`);
+  }
+  return sample;
 }
 
 function report(samples: Sample[]) {
@@ -54,8 +71,9 @@ function report(samples: Sample[]) {
     overhead_excluding_compiler_ms: med((s) => s.total - s.stages.build),
     // The daemon's own work: debounce + render + plan + push + deploy, without the compiler and the host's swap.
     daemon_overhead_ms: med((s) => s.stages.debounce + s.stages.render + s.stages.push + s.stages.deploy),
-    // Save to the daemon noticing, and the first answer after the swap: the rest.
-    notify_and_reply_ms: med((s) => s.total - STAGES.reduce((n, k) => n + s.stages[k], 0)),
+    // Save to the change event on the daemon's stdout (its debounce included), and one request to the new version.
+    notify_ms: med((s) => s.notify),
+    reply_ms: med((s) => s.reply),
   };
 }
 

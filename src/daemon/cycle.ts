@@ -30,6 +30,8 @@ export interface CycleContext {
   failed: Record<string, string>;
   /** Number of the cycle running, for events. */
   cycle: number;
+  /** Batches of edits the watcher has handed over so far. */
+  changes: number;
   /** Look for the project's other applications on the target too (the first cycle, by annotation). */
   discover: boolean;
 }
@@ -91,7 +93,16 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
   const pushed = await push(ctx, rendered, plan.apps.filter((a) => a.push && components.has(a.name)), components, r);
   if (signal.aborted) return { ...r, outcome: "superseded" };
 
-  const t2 = performance.now();
+  // Deploy time is what the target calls take, less the swap; saving the state after each is not
+  // in it, so that every stage ends before the new version serves.
+  const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await call();
+    } finally {
+      r.stages.deploy += performance.now() - t;
+    }
+  };
   let failures = 0;
   for (const a of plan.apps) {
     if (!a.deploy) continue;
@@ -108,7 +119,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
     const manifest = d.image && imageDigest ? pinManifest(task.manifest as Manifest, new Map([[d.image, imageDigest]])) : (task.manifest as Manifest);
     const targetVersion = manifest.metadata.annotations.version!;
     try {
-      const out = await ctx.target.deploy({ name: a.name, version: d.version, manifest, wasm: comp?.wasm ?? "", digest });
+      const out = await timed(() => ctx.target.deploy({ name: a.name, version: d.version, manifest, wasm: comp?.wasm ?? "", digest }));
       r.stages.swap += out.swapMs;
       const record = { version: d.version, sourceDigest: d.sourceDigest, digest, ...(d.image ? { image: d.image } : {}), ...(imageDigest ? { imageDigest } : {}), ...(targetVersion !== d.version ? { targetVersion } : {}) };
       ctx.save(withApp(ctx.state().apps, a.name, record));
@@ -123,7 +134,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
   }
   for (const a of plan.apps.filter((x) => x.action === "remove")) {
     try {
-      await ctx.target.remove(a.name);
+      await timed(() => ctx.target.remove(a.name));
       ctx.save(withApp(ctx.state().apps, a.name, undefined));
       r.removed++;
       ctx.emit({ type: "removed", app: a.name });
@@ -133,7 +144,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
       ctx.emit({ type: "deploy-failed", app: a.name, message: `remove: ${(err as Error).message}` });
     }
   }
-  r.stages.deploy = performance.now() - t2 - r.stages.swap;
+  r.stages.deploy -= r.stages.swap;
   const done = r.deployed + r.removed;
   return { ...r, outcome: failures === 0 ? "ok" : done > 0 ? "partial" : "failed" };
 }

@@ -90,6 +90,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       },
       failed: {},
       cycle: 0,
+      changes: 0,
       discover: true,
     };
     const runner = new Runner(ctx);
@@ -116,7 +117,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     }
     if (o.watch) {
       const watcher = watchProject(projectDir, o.settings.debounceMs, (paths, since) => {
-        emit({ type: "change", paths });
+        emit({ type: "change", seq: ++ctx.changes, paths });
         void runner.request("change", { since, supersede: true });
       }, (err) => emit({ type: "error", message: `watching the project: ${err.message}` }));
       cleanup.push(() => watcher.close());

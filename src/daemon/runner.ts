@@ -8,6 +8,8 @@ export const RETRY_MAX_MS = 30_000;
 export interface CycleReport extends CycleResult {
   cycle: number;
   trigger: string;
+  /** The last batch of edits written before this cycle read the project. */
+  upToChange: number;
   ms: number;
   retryInMs?: number;
 }
@@ -77,6 +79,7 @@ export class Runner {
   async #cycle(trigger: string, since: number): Promise<CycleReport> {
     const controller = (this.#controller = new AbortController());
     const cycle = ++this.ctx.cycle;
+    const upToChange = this.ctx.changes;
     const t0 = performance.now();
     let result: CycleResult;
     try {
@@ -86,7 +89,7 @@ export class Runner {
       this.ctx.emit({ type: "error", message: (err as Error).message });
       result = { outcome: "failed", stages: { debounce: t0 - since, render: 0, build: 0, push: 0, deploy: 0, swap: 0 }, compiled: 0, cached: 0, pushed: 0, deployed: 0, removed: 0, retry: true };
     }
-    const report: CycleReport = { ...result, cycle, trigger, ms: performance.now() - since };
+    const report: CycleReport = { ...result, cycle, trigger, upToChange, ms: performance.now() - since };
     if (result.outcome !== "superseded") this.#scheduleRetry(report);
     const { plan: _, retry: __, ...event } = report;
     this.ctx.emit({ type: "cycle", ...event } as DaemonEvent);

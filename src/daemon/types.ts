@@ -76,7 +76,8 @@ export type CycleOutcome = "noop" | "ok" | "partial" | "failed" | "invalid" | "s
 /** What the daemon reports, one event at a time (printed as JSON lines with --json). */
 export type DaemonEvent =
   | { type: "ready"; target: string; apps: { name: string; version: string }[]; service?: string; metrics?: string }
-  | { type: "change"; paths: string[] }
+  /** `seq` counts the batches of edits; a cycle event's `upToChange` is the last batch its plan saw. */
+  | { type: "change"; seq: number; paths: string[] }
   | { type: "plan"; cycle: number; apps: AppPlan[] }
   | { type: "built"; app: string; cacheHit: boolean; seconds: number }
   | { type: "build-failed"; app: string; message: string; diagnostics: Diagnostic[] }
@@ -86,7 +87,7 @@ export type DaemonEvent =
   | { type: "deploy-failed"; app: string; message: string }
   | { type: "removed"; app: string }
   | { type: "invalid"; message: string; diagnostics: Diagnostic[] }
-  | { type: "cycle"; cycle: number; trigger: string; outcome: CycleOutcome; ms: number; stages: StageTimes; compiled: number; cached: number; pushed: number; deployed: number; removed: number; retryInMs?: number }
+  | { type: "cycle"; cycle: number; trigger: string; upToChange: number; outcome: CycleOutcome; ms: number; stages: StageTimes; compiled: number; cached: number; pushed: number; deployed: number; removed: number; retryInMs?: number }
   | { type: "nats"; status: string; detail?: string }
   | { type: "request"; endpoint: string; key?: string; outcome: "ok" | "refused" | "failed" | "duplicate"; reason?: string }
   | { type: "error"; message: string };

@@ -33,8 +33,12 @@ export function watchProject(projectDir: string, debounceMs: number, onBatch: (p
       return "gone";
     }
   };
+  // Both sources report most edits: whichever comes second finds the same signature and is
+  // dropped, so one save never makes a second, empty cycle.
   watcher.on("all", (_event, path) => {
-    seen.set(path, signature(path) ?? "");
+    const now = signature(path);
+    if (now !== undefined && seen.get(path) === now) return;
+    seen.set(path, now ?? "");
     coalescer.add(relative(projectDir, path));
   });
   watcher.on("raw", (_event, name: string | null, details) => {

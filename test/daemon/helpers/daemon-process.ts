@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { CLI } from "../../helpers/project.js";
 
 /** An event the daemon printed with --json (DaemonEvent, or a host-* event). */
@@ -11,6 +13,8 @@ export interface DaemonProcess {
   /** Index of the next event: waitFor(…, from) looks only at later ones. */
   mark(): number;
   waitFor(pred: (e: Ev) => boolean, o?: { from?: number; timeoutMs?: number; what?: string }): Promise<Ev>;
+  /** Waits until `check` (called again on every event) returns a value. */
+  waitUntil<T>(check: () => T | undefined, o?: { timeoutMs?: number; what?: string; from?: number }): Promise<T>;
   /** Events of one type since `from`. */
   since(from: number, type?: string): Ev[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -42,11 +46,14 @@ export function spawnDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Daemon
     stderr: () => stderr,
     mark: () => events.length,
     since: (from, type) => events.slice(from).filter((e) => type === undefined || e.type === type),
-    async waitFor(pred, o = {}) {
+    waitFor(pred, o = {}) {
+      return p.waitUntil(() => events.slice(o.from ?? 0).find(pred), o);
+    },
+    async waitUntil(check, o = {}) {
       const end = Date.now() + (o.timeoutMs ?? 120_000);
       for (;;) {
-        const hit = events.slice(o.from ?? 0).find(pred);
-        if (hit) return hit;
+        const hit = check();
+        if (hit !== undefined) return hit;
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`pelatod exited (${child.exitCode ?? child.signalCode}) before ${o.what ?? "the event"}\n${stderr}`);
         if (Date.now() > end) throw new Error(`no ${o.what ?? "event"} within ${o.timeoutMs ?? 120_000} ms; events: ${JSON.stringify(events.slice(o.from ?? 0)).slice(-3000)}\n${stderr}`);
         await new Promise<void>((r) => {
@@ -65,6 +72,35 @@ export function spawnDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Daemon
     },
   };
   return p;
+}
+
+/** Writes a file as editors that save atomically do: a temporary file (which the watcher ignores), then a rename. */
+export function writeAtomic(path: string, content: string): void {
+  writeFileSync(`${path}.pelato-test~`, content);
+  renameSync(`${path}.pelato-test~`, path);
+}
+
+/**
+ * Brings the project's files to `files` (each written only if it differs, atomically) and waits
+ * until the daemon has planned with all of them: a cycle that read the project after the last
+ * change event naming them, and was not superseded. Returns that cycle, or undefined when
+ * nothing differed. A test that starts with this holds alone and after any other.
+ */
+export async function settle(d: DaemonProcess, dir: string, files: Record<string, string>, timeoutMs = 180_000): Promise<Ev | undefined> {
+  const from = d.mark();
+  const written = Object.entries(files).filter(([path, content]) => {
+    const full = join(dir, path);
+    if (existsSync(full) && readFileSync(full, "utf8") === content) return false;
+    writeAtomic(full, content);
+    return true;
+  }).map(([path]) => path);
+  if (written.length === 0) return undefined;
+  const lastChange = await d.waitUntil(() => {
+    const changes = d.since(from, "change");
+    const seen = new Set(changes.flatMap((e) => e.paths as string[]));
+    return written.every((w) => seen.has(w)) ? Math.max(...changes.map((e) => e.seq as number)) : undefined;
+  }, { timeoutMs, what: `change events for ${written.join(", ")}` });
+  return d.waitFor((e) => e.type === "cycle" && e.outcome !== "superseded" && (e.upToChange as number) >= lastChange, { from, timeoutMs, what: `a cycle that read ${written.join(", ")}` });
 }
 
 /** The cycle a request (an edit) ended in: the first cycle after `from` that was not superseded or a no-op retry. */
