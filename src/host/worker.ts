@@ -18,6 +18,20 @@ const init = await new Promise<WorkerInit>((resolve) =>
   }),
 );
 const post = (m: FromWorker) => port.postMessage(m);
+// Go's runtime says why it gives up on stderr ("fatal error: out of memory") and then traps with
+// a bare "unreachable": the last such line of the message in progress names the trap.
+let stderrTail = "";
+const writeStderr = process.stderr.write.bind(process.stderr);
+process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  stderrTail = (stderrTail + (typeof chunk === "string" ? chunk : Buffer.from(chunk).toString())).slice(-4096);
+  return writeStderr(chunk, ...rest);
+}) as typeof process.stderr.write;
+const trapReason = (err: Error) => {
+  const said = /^fatal error: .*$/m.exec(stderrTail)?.[0];
+  if (!said) return err.message;
+  const limit = /out of memory/.test(said) ? `, at the memory limit of ${Math.round(init.memoryLimitBytes / 2 ** 20)} MiB` : "";
+  return `${said} (${err.message}${limit})`;
+};
 const FLUSH_EVERY_MS = 2;
 const progress = new Int32Array(init.progress);
 const toMain = new PackedStream();
@@ -116,6 +130,7 @@ inbox.handle = (batch) => {
   for (const m of fromMain.unpack<Delivery[]>(batch)) {
     if (dead) break;
     Atomics.store(progress, 0, m.id);
+    stderrTail = "";
     try {
       component.exports[HANDLER]!.handleMessage!({ subject: m.subject, body: m.body, replyTo: m.replyTo } as never);
     } catch (err) {
@@ -123,7 +138,7 @@ inbox.handle = (batch) => {
       // A trap leaves the instance in an unknown state (Go's runtime may be half-way through anything).
       const fatal = err instanceof WebAssembly.RuntimeError;
       dead = fatal;
-      emit({ type: "failed", id: m.id, error: String(e.payload ?? e.message ?? err), ...(fatal ? { fatal } : {}) });
+      emit({ type: "failed", id: m.id, error: fatal ? trapReason(err) : String(e.payload ?? e.message ?? err), ...(fatal ? { fatal } : {}) });
     }
     handled = m.id;
     Atomics.store(progress, 0, 0);
