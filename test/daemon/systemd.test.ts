@@ -39,8 +39,10 @@ test("the unit runs as its own user, restarts on failure, logs to the journal, a
 });
 
 test("the readiness probe exits 0 once /healthz answers 200, and 1 when it never does", async () => {
-  let healthy = false;
-  const server = createServer((_req, res) => res.writeHead(healthy ? 200 : 503).end());
+  // Healthy from the second request on, once armed: the probe must ask again after a 503.
+  let armed = false;
+  let asked = 0;
+  const server = createServer((_req, res) => res.writeHead(armed && ++asked > 1 ? 200 : 503).end());
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
   const probe = (timeout: string) =>
@@ -50,10 +52,9 @@ test("the readiness probe exits 0 once /healthz answers 200, and 1 when it never
     });
   try {
     assert.equal(await probe("1"), 1, "never healthy: fails after the timeout");
-    const waiting = probe("30");
-    await new Promise((r) => setTimeout(r, 600));
-    healthy = true;
-    assert.equal(await waiting, 0);
+    armed = true;
+    assert.equal(await probe("30"), 0);
+    assert.ok(asked >= 2, "the probe asked again after a 503");
   } finally {
     server.close();
   }

@@ -36,7 +36,9 @@ test("up runs the example; send shows results downstream; Ctrl-C stops everythin
     assert.equal(outOfRange.code, 0);
     assert.match(outOfRange.stdout, /nothing arrived on filtered_kelvin_data within 1 s/);
     assert.equal(send(["living_room_celsius_data", "{}", p.dir, "--no-wait"]).code, 0);
-    await new Promise((r) => setTimeout(r, 300)); // spawnSync held our event loop: let up's output in
+    // spawnSync held our event loop: up's output comes in now.
+    const shown = () => stderr.includes("✓ temp_filter ← living_room_kelvin_data") && stderr.includes("✓ celsius_to_kelvin_conversion ← HTTP POST / 200");
+    for (const end = Date.now() + 10_000; !shown() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
     assert.match(stderr, /✓ temp_filter ← living_room_kelvin_data/);
     assert.match(stderr, /✓ celsius_to_kelvin_conversion ← HTTP POST \/ 200/);
 

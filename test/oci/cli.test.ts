@@ -66,6 +66,8 @@ describe("pelatod push / brush", () => {
   });
 
   test("without REGISTRY_URL, push writes an OCI layout at .pelato/oci that skopeo reads, with the same digests as the registry's", async () => {
+    const toRegistry = pelatod(["push", project.dir], { env: env({ REGISTRY_URL: reg.host }) });
+    assert.equal(toRegistry.code, 0, toRegistry.stderr);
     const r = pelatod(["push", project.dir], { env: env() });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /OCI layout .*\.pelato\/oci \(no REGISTRY_URL set\): pushed 2/);
