@@ -7,6 +7,8 @@ export const COMPONENT_FILE = "component.wasm";
 
 /** Longest one task's build may take in the container before it is killed. Default: 10 min. */
 export const DEFAULT_TINYGO_TIMEOUT_MS = 10 * 60_000;
+/** Longest the engine may take to create a build's container. */
+export const CREATE_TIMEOUT_MS = 60_000;
 
 /**
  * `tinygo build` for a task, as wasmCloud builds Go components: -target=wasip2 makes the
@@ -33,13 +35,14 @@ export interface ContainerRun {
 }
 
 /**
- * `docker|podman run` arguments for one build. No network (the build needs none: the task may
+ * `docker|podman create` arguments for one build (started with `start -a`, so that the time limit
+ * counts from a container that exists and can be removed by name). No network (the build needs none: the task may
  * use only the standard library, and a module it names cannot be fetched), the caller's uid so
  * outputs are the user's, a read-only root with a private /tmp, no capabilities.
  */
-export function containerRunArgs(r: ContainerRun): string[] {
+export function containerCreateArgs(r: ContainerRun): string[] {
   return [
-    "run", "--rm", "--name", r.name,
+    "create", "--rm", "--name", r.name,
     "--network", "none",
     "--user", `${r.uid}:${r.gid}`,
     "--read-only", "--tmpfs", "/tmp:rw,exec,size=2g",

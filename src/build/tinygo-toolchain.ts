@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from "execa";
 import { RuntimeFailure } from "../errors.js";
 import { cacheDir } from "../paths.js";
 import { CompileError } from "./errors.js";
-import { COMPONENT_FILE, containerRunArgs, DEFAULT_TINYGO_TIMEOUT_MS, tinygoBuildArgs } from "./tinygo-container.js";
+import { COMPONENT_FILE, containerCreateArgs, CREATE_TIMEOUT_MS, DEFAULT_TINYGO_TIMEOUT_MS, tinygoBuildArgs } from "./tinygo-container.js";
 import { mapTinygoOutput } from "./tinygo-errors.js";
 import { findEngine, imageId, tinygoImageTag, tinygoVersions, type ContainerEngine } from "./tinygo-image.js";
 import { prepareTinygoSource, tinygoSourceDigest, writeTinygoWit } from "./tinygo-source.js";
@@ -88,16 +88,24 @@ export class TinygoToolchain implements Toolchain {
     mkdirSync(cache, { recursive: true });
     const name = `pelato-tinygo-${job.task.dir.replace(/[^A-Za-z0-9_.-]/g, "-")}-${randomBytes(4).toString("hex")}`;
     // Run by ID, not tag: exactly the image whose digest is in the cache key, even if the tag moved since.
-    const args = containerRunArgs({ engine, image: id, name, ...dirs, cache, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, world });
-    const result = await settle(execa(engine, args, { all: true, reject: false, cancelSignal: job.signal, timeout: this.#o.timeoutMs }), job);
+    const args = containerCreateArgs({ engine, image: id, name, ...dirs, cache, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, world });
+    // Killing the engine's client leaves the container behind: it is removed by name.
+    const remove = () => execa(engine, ["rm", "-f", name], { reject: false });
+    const created = await execa(engine, args, { all: true, reject: false, cancelSignal: job.signal, timeout: CREATE_TIMEOUT_MS });
+    if (created.isCanceled || created.timedOut) {
+      await remove();
+      throw new RuntimeFailure(created.timedOut ? `${engine} did not create the build container for ${job.task.dir} within ${CREATE_TIMEOUT_MS / 1000} s` : `build of ${job.task.dir} was cancelled`);
+    }
+    if (created.exitCode !== 0) throw new RuntimeFailure(`${engine} create failed for ${job.task.dir} (exit ${created.exitCode}): ${tail(String(created.all ?? ""))}`);
+    const result = await settle(execa(engine, ["start", "-a", name], { all: true, reject: false, cancelSignal: job.signal, timeout: this.#o.timeoutMs }), job);
     if (result.isCanceled || result.timedOut) {
-      // Killing the engine's client leaves the container running: remove it by name.
-      await execa(engine, ["rm", "-f", name], { reject: false });
+      await remove();
       throw new RuntimeFailure(result.timedOut ? `build of ${job.task.dir} took longer than ${this.#o.timeoutMs / 1000} s and was stopped` : `build of ${job.task.dir} was cancelled`);
     }
-    // 125: the engine itself failed (no such image, bad mount); 126/127: the command could not run.
+    // 125: the engine itself failed (a bad mount); 126/127: the command could not run.
     if (typeof result.exitCode === "number" && result.exitCode >= 125) {
-      throw new RuntimeFailure(`${engine} run failed for ${job.task.dir} (exit ${result.exitCode}): ${tail(String(result.all ?? ""))}`);
+      await remove();
+      throw new RuntimeFailure(`${engine} start failed for ${job.task.dir} (exit ${result.exitCode}): ${tail(String(result.all ?? ""))}`);
     }
     return result;
   }

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { execa } from "execa";
 import { buildProject, ComponentCache, GoToolchain, TinygoToolchain, tinygoImageTag, tinygoStats, type TaskBuildResult, type Toolchain } from "../../src/build/index.js";
-import { containerRunArgs } from "../../src/build/tinygo-container.js";
+import { containerCreateArgs } from "../../src/build/tinygo-container.js";
 import { findEngine, tinygoVersions, type ContainerEngine } from "../../src/build/tinygo-image.js";
 import { mapTinygoOutput } from "../../src/build/tinygo-errors.js";
 import { pickToolchain } from "../../src/cli/pipeline.js";
@@ -39,11 +39,12 @@ const one = (file: string, code: string) =>
   });
 
 test("the container has no network, the project is read-only, the user's uid", () => {
-  const args = containerRunArgs({ engine: "docker", image: "img", name: "n", src: "/p/src", wit: "/p/wit", out: "/p/out", cache: "/c", uid: 1234, gid: 99, world: "processor" });
+  const args = containerCreateArgs({ engine: "docker", image: "img", name: "n", src: "/p/src", wit: "/p/wit", out: "/p/out", cache: "/c", uid: 1234, gid: 99, world: "processor" });
   assert.deepEqual(args.slice(args.indexOf("--network"), args.indexOf("--network") + 2), ["--network", "none"]);
   assert.ok(args.includes("/p/src:/src:ro") && args.includes("/p/wit:/wit:ro") && args.includes("/p/out:/out"));
   assert.deepEqual(args.slice(args.indexOf("--user"), args.indexOf("--user") + 2), ["--user", "1234:99"]);
   assert.ok(args.includes("--read-only"));
+  assert.deepEqual(args.slice(0, 3), ["create", "--rm", "--name"]);
   assert.deepEqual(args.slice(args.indexOf("img")), ["img", "tinygo", "build", "-target=wasip2", "-no-debug", "-wit-package", "/wit", "-wit-world", "tinygo-processor", "-o", "/out/component.wasm", "."]);
 });
 
@@ -107,14 +108,22 @@ test("the cache key includes the image digest: built once, then reused; another 
 });
 
 test("a build over its time limit is stopped and its container removed", async () => {
+  // The pinned image with a `tinygo` first on PATH that never ends: the build is over any limit.
+  const held = `${tinygoImageTag()}-held-${process.pid}`;
+  const maker = `pelato-test-held-${process.pid}`;
+  const path = (await execa(engine, ["image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", tinygoImageTag()])).stdout.split("\n").find((l) => l.startsWith("PATH="));
+  await execa(engine, ["run", "--name", maker, "--user", "0", tinygoImageTag(), "sh", "-c", "mkdir -p /held && printf '#!/bin/sh\\nexec sleep 100000\\n' > /held/tinygo && chmod 755 /held/tinygo"]);
+  await execa(engine, ["commit", "--change", `ENV PATH=/held:${(path ?? "PATH=/usr/local/bin:/usr/bin:/bin").slice(5)}`, maker, held]);
+  await execa(engine, ["rm", "-f", maker]);
   const p = one("slow.go", 'package main\n\nfunc exec_task(arg string) string {\n\treturn arg\n}\n');
   try {
-    const [r] = await build(p.dir, new TinygoToolchain({ timeoutMs: 1500 }), new ComponentCache(join(p.dir, "cache")));
+    const [r] = await build(p.dir, new TinygoToolchain({ image: held, timeoutMs: 1500 }), new ComponentCache(join(p.dir, "cache")));
     assert.ok(r && !r.ok && r.error instanceof RuntimeFailure && /took longer than 1\.5 s/.test(r.error.message), r && !r.ok ? r.error.message : "built");
     const left = await execa(engine, ["ps", "-a", "--filter", "name=pelato-tinygo-t-", "--format", "{{.Names}}"], { reject: false });
     assert.equal(String(left.stdout).trim(), "");
   } finally {
     p.cleanup();
+    await execa(engine, ["rmi", "-f", held], { reject: false });
   }
 });
 
@@ -137,7 +146,8 @@ test("the image's toolchain is the pinned one", async () => {
   const r = await execa(engine, ["run", "--rm", "--network", "none", tinygoImageTag(), "sh", "-c", "tinygo version; wasm-tools --version; wasm-opt --version"]);
   const v = tinygoVersions();
   const llvm = v.LLVM_DEB_VERSION!.replace(/^\d+:/, "").replace(/-.*$/, ""); // 1:19.1.7-3~deb12u1 → 19.1.7
-  assert.ok(r.stdout.includes(`tinygo version ${v.TINYGO_VERSION} linux/amd64 (using go version go${v.GO_VERSION} and LLVM version ${llvm})`), r.stdout);
+  const arch = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" }[process.arch as string];
+  assert.ok(r.stdout.includes(`tinygo version ${v.TINYGO_VERSION} linux/${arch} (using go version go${v.GO_VERSION} and LLVM version ${llvm})`), r.stdout);
   assert.ok(r.stdout.includes(`wasm-tools ${v.WASM_TOOLS_VERSION}`), r.stdout);
   assert.ok(r.stdout.includes(`wasm-opt version ${v.BINARYEN_DEB_VERSION!.replace(/-.*$/, "")}`), r.stdout);
 });

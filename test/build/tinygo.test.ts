@@ -164,6 +164,7 @@ test("under wasmtime: 21.5 °C → 294.65 K, a 1 MB body round-trips, the filter
     { subject: "k", body: '{"Data":-1}' },
     { subject: "k", body: '{"Data":300}' },
   ]);
+  assert.equal(filter.code, 0, filter.stderr);
   assert.deepEqual(filter.out!.results.map((r) => r.published.length), [0, 0, 1]);
 });
 
@@ -172,5 +173,6 @@ test("under wasmtime: a panic traps in TinyGo's panic for that message only; the
   assert.notEqual(boom.code, 0);
   assert.match(boom.stderr, /main!runtime\.\w*[pP]anic/);
   const next = underWasmtime("panicky", { dest_topic: "out" }, [{ subject: "in", body: "after" }]);
+  assert.equal(next.code, 0, next.stderr);
   assert.deepEqual(next.out!.results[0], { error: null, published: [["out", "ok:after", null]] });
 });

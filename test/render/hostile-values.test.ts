@@ -15,17 +15,18 @@ const nasty = fc.constantFrom('"', "\\", "`", "\n", "{{ task_name }}", "{% if tr
 const freeText = fc.array(fc.oneof(fc.string({ unit: "binary", minLength: 1, maxLength: 8 }), nasty), { minLength: 1, maxLength: 6 }).map((parts) => `x${parts.join("")}`);
 const subjectToken = fc.array(fc.oneof(fc.constantFrom('"', "'", "{{", "}}", "#", "\\", "`", "%", "é", "🌡", "$", ":"), fc.string({ unit: fc.constantFrom(..."abcXYZ019_-"), minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 4 }).map((p) => p.join(""));
 const subject = fc.array(subjectToken, { minLength: 1, maxLength: 3 }).map((t) => t.join("."));
+const bucketName = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
 
 test("hostile workflow values never become code and survive into manifests unchanged", async () => {
   const dir = mkdtempSync(join(tmpdir(), "pelato-prop-"));
-  const cases: { name: string; project: string; source: string; dest: string; files: Map<string, string> }[] = [];
+  const cases: { name: string; project: string; source: string; dest: string; bucket?: string; files: Map<string, string> }[] = [];
   try {
     await fc.assert(
-      fc.asyncProperty(freeText, freeText, subject, subject, fc.constantFrom("processor_nats", "http_producer_nats", "nats_to_nats-kv"), async (name, projectName, source, dest, type) => {
+      fc.asyncProperty(freeText, freeText, subject, subject, bucketName, fc.constantFrom("processor_nats", "http_producer_nats", "nats_to_nats-kv"), async (name, projectName, source, dest, bucket, type) => {
         const kv = type === "nats_to_nats-kv";
-        const t = task({ name, type, source_topic: source, ...(kv ? { dest_topic: undefined, bucket: "b", signature: "kv-value" } : { dest_topic: dest }) });
+        const t = task({ name, type, source_topic: source, ...(kv ? { dest_topic: undefined, bucket, signature: "kv-value" } : { dest_topic: dest }) });
         const r = await renderProject(project([t], { name: projectName }), RENDER_OPTIONS);
-        cases.push({ name, project: projectName, source, dest: kv ? "" : dest, files: r.tasks[0]!.files });
+        cases.push({ name, project: projectName, source, dest: kv ? "" : dest, ...(kv ? { bucket } : {}), files: r.tasks[0]!.files });
       }),
       { numRuns: 150 },
     );
@@ -41,8 +42,14 @@ test("hostile workflow values never become code and survive into manifests uncha
       const manifest = parse(c.files.get(MANIFEST_FILE)!);
       assert.equal(manifest.metadata.annotations.description, c.name);
       assert.equal(manifest.metadata.annotations["pelato.dev/project"], c.project);
-      const runtime = manifest.spec.components[0].properties.config[0].properties;
-      if (c.dest) assert.equal(runtime.dest_topic, c.dest);
+      const component = manifest.spec.components[0];
+      const runtime = component.properties.config[0].properties;
+      if (c.bucket === undefined) assert.deepEqual(runtime, { dest_topic: c.dest });
+      else {
+        assert.deepEqual(runtime, { bucket: c.bucket });
+        const store = component.traits.find((t: { type: string; properties: { package?: string } }) => t.type === "link" && t.properties.package === "keyvalue");
+        assert.equal(store.properties.target.config[0].properties.bucket, c.bucket);
+      }
       const sub = manifest.spec.components[1].traits[1].properties.source.config[0].properties.subscriptions;
       assert.equal(sub, `${c.source}|pelato.comp`);
     });

@@ -1,0 +1,37 @@
+// Every package the code imports is declared in package.json: one that comes only as another
+// package's dependency (binaryen came with jco) can vanish with an update of that package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { builtinModules } from "node:module";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./helpers/project.js";
+
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+function imported(dir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const entry of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    if (!entry.endsWith(".ts")) continue;
+    const text = readFileSync(join(dir, entry), "utf8");
+    for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)"([^"./][^"]*)"/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith("node:") || builtinModules.includes(spec)) continue;
+      const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+      if (!found.has(name)) found.set(name, join(dir, entry));
+    }
+  }
+  return found;
+}
+
+test("every package src/ imports is a dependency; every one test/ and bench/ import is declared", () => {
+  const undeclared = [...imported(join(REPO_ROOT, "src"))].filter(([name]) => !(name in pkg.dependencies)).map(([n, f]) => `${n} (${f})`);
+  assert.deepEqual(undeclared, []);
+  const all = { ...pkg.dependencies, ...pkg.devDependencies };
+  const forTests = [...imported(join(REPO_ROOT, "test")), ...imported(join(REPO_ROOT, "bench"))].filter(([name]) => !(name in all)).map(([n, f]) => `${n} (${f})`);
+  assert.deepEqual(forTests, []);
+});
+
+test("the scan finds dynamic imports too (binaryen is loaded with import())", () => {
+  assert.ok(imported(join(REPO_ROOT, "src")).has("binaryen"));
+});
