@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /**
- * A `go` on PATH that the test holds: a build of sources containing `marker` says it started
- * and then waits for release() before it runs the real compiler. Any other call goes straight
+ * A `go` on PATH that the test holds: the first build of sources containing `marker` says it
+ * started and then waits for release() before it runs the real compiler (later ones run at once). Any other call goes straight
  * through, so the toolchain's fingerprint and every other build are the real ones. Cancelling
  * the held build (SIGTERM) ends the wrapper: bash dies in the FIFO's open.
  */
@@ -29,7 +29,7 @@ export function heldGo(marker: string): HeldGo {
     join(dir, "go"),
     [
       "#!/bin/bash",
-      `if [ "$1" = build ] && grep -rqsF -- ${JSON.stringify(marker)} .; then`,
+      `if [ "$1" = build ] && [ ! -e ${JSON.stringify(join(dir, "started"))} ] && grep -rqsF -- ${JSON.stringify(marker)} .; then`,
       `  : > ${JSON.stringify(join(dir, "started"))}`,
       `  read -r _ < ${JSON.stringify(fifo)}`,
       "fi",
