@@ -74,6 +74,8 @@ test("status, plan (a dry run) and redeploy from an allowed key; serve alone doe
 });
 
 test("unsigned, wrongly signed, replayed and disallowed requests are refused with a clear reason", async () => {
+  const used = `used-${run}`;
+  assert.ok((await call(alice, "status", { id: used })).ok, "an id used once, by this test");
   const from = d.mark();
   const unsigned = reply(await send(subject("redeploy"), new TextEncoder().encode(JSON.stringify({ id: "unsigned-01", ts: Date.now() }))));
   assert.deepEqual([unsigned.ok, unsigned.errorCode], [false, "401"]);
@@ -88,9 +90,9 @@ test("unsigned, wrongly signed, replayed and disallowed requests are refused wit
   assert.deepEqual([replayed.ok, replayed.errorCode], [false, "409"]);
   assert.match(replayed.error!, /replay refused: the request is 120 s old, outside the 30 s window/);
 
-  const reused = await call(alice, "redeploy", { id: "redeploy-0001" });
+  const reused = await call(alice, "redeploy", { id: used });
   assert.deepEqual([reused.ok, reused.errorCode], [false, "409"]);
-  assert.match(reused.error!, /request id redeploy-0001 was already used/);
+  assert.match(reused.error!, new RegExp(`request id ${used} was already used`));
 
   const disallowed = await call(mallory, "redeploy");
   assert.deepEqual([disallowed.ok, disallowed.errorCode], [false, "403"]);
