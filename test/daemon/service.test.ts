@@ -13,7 +13,8 @@ import { spawnDaemon, TAG, upper, WORKFLOW, type DaemonProcess } from "./helpers
 
 const run = randomBytes(4).toString("hex");
 const p = tempProject({ "workflow.yaml": WORKFLOW(), "tasks/upper.go": upper(`s1-${run}`), "tasks/tag.go": TAG });
-const [alice, carol, mallory] = [createUser(), createUser(), createUser()];
+// Allowed keys, one per test (each key has its own rate budget), and one that is not allowed.
+const [alice, carol, erin, frank, grace, mallory] = [createUser(), createUser(), createUser(), createUser(), createUser(), createUser()];
 const seed = (kp: typeof alice) => new TextDecoder().decode(kp.getSeed());
 let d: DaemonProcess;
 let nc: NatsConnection;
@@ -27,7 +28,7 @@ const call = async (kp: typeof alice, e: Parameters<typeof subject>[0], o: { now
 const reply = (m: Msg) => ({ ...(JSON.parse(m.string()) as ServiceReply), errorCode: m.headers?.get("Nats-Service-Error-Code") ?? "" });
 
 before(async () => {
-  d = spawnDaemon(["serve", p.dir, "--local", "--instance", "gw1", "--metrics", "off", "--allow-key", alice.getPublicKey(), carol.getPublicKey()]);
+  d = spawnDaemon(["serve", p.dir, "--local", "--instance", "gw1", "--metrics", "off", "--allow-key", ...[alice, carol, erin, frank, grace].map((k) => k.getPublicKey())]);
   await d.waitFor((e) => e.type === "ready", { what: "ready" });
   const up = JSON.parse(readFileSync(join(p.dir, ".pelato", "up.json"), "utf8")) as { natsUrl: string };
   nc = await connect({ servers: up.natsUrl });
@@ -75,22 +76,22 @@ test("status, plan (a dry run) and redeploy from an allowed key; serve alone doe
 
 test("unsigned, wrongly signed, replayed and disallowed requests are refused with a clear reason", async () => {
   const used = `used-${run}`;
-  assert.ok((await call(alice, "status", { id: used })).ok, "an id used once, by this test");
+  assert.ok((await call(erin, "status", { id: used })).ok, "an id used once, by this test");
   const from = d.mark();
   const unsigned = reply(await send(subject("redeploy"), new TextEncoder().encode(JSON.stringify({ id: "unsigned-01", ts: Date.now() }))));
   assert.deepEqual([unsigned.ok, unsigned.errorCode], [false, "401"]);
   assert.match(unsigned.error!, /unsigned request/);
 
-  const good = signRequest(seed(alice), subject("redeploy"));
+  const good = signRequest(seed(erin), subject("redeploy"));
   const tampered = reply(await send(subject("redeploy"), new TextEncoder().encode(new TextDecoder().decode(good.data).replace("{}", '{"x":1}')), good.headers));
   assert.deepEqual([tampered.ok, tampered.errorCode], [false, "401"]);
   assert.match(tampered.error!, /bad signature/);
 
-  const replayed = await call(alice, "redeploy", { now: Date.now() - 120_000 });
+  const replayed = await call(erin, "redeploy", { now: Date.now() - 120_000 });
   assert.deepEqual([replayed.ok, replayed.errorCode], [false, "409"]);
   assert.match(replayed.error!, /replay refused: the request is 120 s old, outside the 30 s window/);
 
-  const reused = await call(alice, "redeploy", { id: used });
+  const reused = await call(erin, "redeploy", { id: used });
   assert.deepEqual([reused.ok, reused.errorCode], [false, "409"]);
   assert.match(reused.error!, new RegExp(`request id ${used} was already used`));
 
@@ -98,9 +99,9 @@ test("unsigned, wrongly signed, replayed and disallowed requests are refused wit
   assert.deepEqual([disallowed.ok, disallowed.errorCode], [false, "403"]);
   assert.match(disallowed.error!, new RegExp(`key ${mallory.getPublicKey()} is not on this daemon's allow-list`));
 
-  const asAlice = signRequest(seed(mallory), subject("redeploy"));
-  asAlice.headers.set(KEY_HEADER, alice.getPublicKey());
-  assert.equal(reply(await send(subject("redeploy"), asAlice.data, asAlice.headers)).errorCode, "401", "a signature by another key under alice's name");
+  const asErin = signRequest(seed(mallory), subject("redeploy"));
+  asErin.headers.set(KEY_HEADER, erin.getPublicKey());
+  assert.equal(reply(await send(subject("redeploy"), asErin.data, asErin.headers)).errorCode, "401", "a signature by another key under erin's name");
   // The daemon's events come over its stdout: give the last one a moment to arrive.
   const refused = () => d.since(from, "request").filter((e) => e.outcome === "refused").length;
   for (let i = 0; i < 40 && refused() < 6; i++) await new Promise((r) => setTimeout(r, 50));
@@ -113,11 +114,12 @@ test("rate-limited per key: a burst of 5, then refused with 429", async () => {
   for (let i = 0; i < 6; i++) answers.push(await call(carol, "status"));
   assert.deepEqual(answers.map((a) => a.errorCode || "ok"), ["ok", "ok", "ok", "ok", "ok", "429"]);
   assert.match(answers[5]!.error!, /rate limited: retry in \d+ ms/);
-  assert.ok((await call(alice, "status")).ok, "other keys are not held back");
+  assert.ok((await call(frank, "status")).ok, "other keys are not held back");
 });
 
 test("remove undeploys the project's applications", async () => {
-  const removed = await call(alice, "remove");
+  const removed = await call(grace, "remove");
+  assert.ok(removed.ok, JSON.stringify(removed));
   assert.deepEqual((removed.result as { removed: string[] }).removed.sort(), ["tag", "upper"]);
   await assert.rejects(nc.request("w.upper.in", "abc", { timeout: 1000 }));
   assert.deepEqual(JSON.parse(readFileSync(join(p.dir, ".pelato", "state.json"), "utf8")).apps, {});
