@@ -80,7 +80,7 @@ export interface Import {
 }
 
 /** A section's vector of entries: a count, then each entry as `entry` reads it from an offset. */
-function vector<T>(payload: Uint8Array, what: string, entry: (at: number) => [T, number]): T[] {
+export function vector<T>(payload: Uint8Array, what: string, entry: (at: number) => [T, number]): T[] {
   const [count, first] = readU32(payload, 0);
   const out: T[] = [];
   let at = first;
@@ -140,7 +140,7 @@ export function exportSection(entries: Export[]): Section {
   return { id: EXPORT, payload: concat([Uint8Array.from(u32(entries.length)), ...entries.flatMap((e) => [name(e.name), Uint8Array.of(e.kind, ...u32(e.index))])]) };
 }
 
-export const SECTION = { CORE_MODULE: 1, IMPORT, EXPORT };
+export const SECTION = { CORE_MODULE: 1, IMPORT, MEMORY: 5, EXPORT, DATA: 11 };
 
 function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

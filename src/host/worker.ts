@@ -18,16 +18,19 @@ const init = await new Promise<WorkerInit>((resolve) =>
   }),
 );
 const post = (m: FromWorker) => port.postMessage(m);
-// Go's runtime says why it gives up on stderr ("fatal error: out of memory") and then traps with
-// a bare "unreachable": the last such line of the message in progress names the trap.
-let stderrTail = "";
-const writeStderr = process.stderr.write.bind(process.stderr);
-process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  stderrTail = (stderrTail + (typeof chunk === "string" ? chunk : Buffer.from(chunk).toString())).slice(-4096);
-  return writeStderr(chunk, ...rest);
-}) as typeof process.stderr.write;
+// Go's runtime says why it gives up ("fatal error: out of memory" on stderr; TinyGo's "panic: …"
+// on stdout) and then traps with a bare "unreachable": that line, from the message in progress,
+// names the trap.
+let outputTail = "";
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream);
+  stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    outputTail = (outputTail + (typeof chunk === "string" ? chunk : Buffer.from(chunk).toString())).slice(-4096);
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+}
 const trapReason = (err: Error) => {
-  const said = /^fatal error: .*$/m.exec(stderrTail)?.[0];
+  const said = /^(fatal error|panic): .*$/m.exec(outputTail)?.[0];
   if (!said) return err.message;
   const limit = /out of memory/.test(said) ? `, at the memory limit of ${Math.round(init.memoryLimitBytes / 2 ** 20)} MiB` : "";
   return `${said} (${err.message}${limit})`;
@@ -130,7 +133,7 @@ inbox.handle = (batch) => {
   for (const m of fromMain.unpack<Delivery[]>(batch)) {
     if (dead) break;
     Atomics.store(progress, 0, m.id);
-    stderrTail = "";
+    outputTail = "";
     try {
       component.exports[HANDLER]!.handleMessage!({ subject: m.subject, body: m.body, replyTo: m.replyTo } as never);
     } catch (err) {
