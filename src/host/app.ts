@@ -13,6 +13,8 @@ export interface LocalApp {
   httpPort?: number;
   /** host-type labels of the spread; reported, not enforced, locally. */
   targets: string[];
+  /** Messages the task may handle at once on one host: the spreadscaler's instances per tier. */
+  concurrency: number;
 }
 
 interface Component {
@@ -45,7 +47,8 @@ export function appFromManifest(manifest: Record<string, unknown>, wasm: Uint8Ar
       return { subject: subject!, ...(queue ? { queue } : {}) };
     });
   const address = sourceProps("incoming-handler").map((p) => p.address).find(Boolean);
-  const spread = (component.traits ?? []).find((t) => t.type === "spreadscaler")?.properties.spread as { requirements?: Record<string, string> }[] | undefined;
+  const scaler = (component.traits ?? []).find((t) => t.type === "spreadscaler")?.properties as { instances?: number; spread?: { requirements?: Record<string, string> }[] } | undefined;
+  const spread = scaler?.spread;
   return {
     name: metadata.name,
     version: metadata.annotations.version ?? "",
@@ -55,5 +58,6 @@ export function appFromManifest(manifest: Record<string, unknown>, wasm: Uint8Ar
     subscriptions,
     ...(address ? { httpPort: Number(address.split(":").at(-1)) } : {}),
     targets: (spread ?? []).map((s) => s.requirements?.["host-type"] ?? "").filter(Boolean),
+    concurrency: Math.max(1, Math.floor((scaler?.instances ?? 1) / Math.max(1, spread?.length ?? 1))),
   };
 }

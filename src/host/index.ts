@@ -1,4 +1,4 @@
-export { LocalHost, type HostEvent, type LocalHostOptions } from "./local-host.js";
+export { LocalHost, localWorkers, type HostEvent, type LocalHostOptions } from "./local-host.js";
 export { HostProcess, type HostProcessOptions } from "./host-client.js";
 export type { AppSource, AppStatus } from "./host-protocol.js";
 export { appFromManifest, type LocalApp } from "./app.js";

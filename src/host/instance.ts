@@ -107,6 +107,14 @@ export class ComponentInstance {
     await this.stop();
   }
 
+  /** Stops the worker and gives back the messages it had not finished, for another instance. */
+  async handOver(): Promise<(Delivery & { onDone: InFlight["onDone"] })[]> {
+    await this.stop();
+    const left = [...this.#inflight.values()].map((f) => ({ ...f.msg, onDone: f.onDone }));
+    this.#inflight.clear();
+    return left;
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#timer);

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { queueGroup } from "../render/index.js";
 import type { LocalApp } from "./app.js";
@@ -27,8 +28,27 @@ export interface LocalHostOptions {
 
 interface Running {
   app: LocalApp;
-  instance: ComponentInstance;
+  /**
+   * One at first; another is added when a message finds them all busy, up to localWorkers of the
+   * task's concurrency (an idle task costs one worker). With one, messages stay in order.
+   */
+  instances: ComponentInstance[];
   subs: Subscription[];
+}
+
+/**
+ * Worker threads one task may run at once: its concurrency, but no more than the cores (at least
+ * two): more threads in one process than cores only take turns, and each costs 35–55 MB.
+ */
+export function localWorkers(concurrency: number): number {
+  return Math.max(1, Math.min(concurrency, Math.max(2, availableParallelism())));
+}
+
+/** The instance with the fewest messages in flight. */
+function leastBusy(instances: ComponentInstance[]): ComponentInstance {
+  let best = instances[0]!;
+  for (const i of instances) if (i.pending < best.pending) best = i;
+  return best;
 }
 
 /**
@@ -63,19 +83,26 @@ export class LocalHost {
   async apply(app: LocalApp): Promise<"started" | "swapped" | "unchanged"> {
     const current = this.#running.get(app.name);
     if (current && current.app.version === app.version) return "unchanged";
-    const instance = await this.#instance(app);
+    const first = this.#instance(app);
+    try {
+      await first.start();
+    } catch (err) {
+      await first.stop();
+      throw err;
+    }
+    const instances = [first];
     if (!current) {
-      const running: Running = { app, instance, subs: [] };
+      const running: Running = { app, instances, subs: [] };
       this.#running.set(app.name, running);
       running.subs = app.subscriptions.map((s) => this.#subscribe(app.name, s));
       await this.#subscribed();
-      if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#running.get(app.name)?.instance);
+      if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#serving(app.name));
       this.#emit({ type: "started", app: app.name, version: app.version, targets: app.targets, subscriptions: subjects(app), ...(app.httpPort !== undefined ? { httpPort: app.httpPort } : {}) });
       return "started";
     }
-    // From here on new messages go to the new instance; the old one finishes what it has.
-    const old = current.instance;
-    current.instance = instance;
+    // From here on new messages go to the new instances; the old ones finish what they have.
+    const old = current.instances;
+    current.instances = instances;
     const previous = current.app;
     current.app = app;
     if (JSON.stringify(previous.subscriptions) !== JSON.stringify(app.subscriptions)) {
@@ -86,9 +113,9 @@ export class LocalHost {
     }
     if (previous.httpPort !== app.httpPort) {
       if (previous.httpPort !== undefined) this.#http.unroute(previous.httpPort, app.name);
-      if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#running.get(app.name)?.instance);
+      if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#serving(app.name));
     }
-    await old.drain();
+    await Promise.all(old.map((i) => i.drain()));
     this.#emit({ type: "swapped", app: app.name, from: previous.version, to: app.version });
     return "swapped";
   }
@@ -99,33 +126,51 @@ export class LocalHost {
     r.subs.forEach((s) => s.unsubscribe());
     if (r.app.httpPort !== undefined) this.#http.unroute(r.app.httpPort, name);
     this.#running.delete(name);
-    await r.instance.drain();
+    await Promise.all(r.instances.map((i) => i.drain()));
     this.#emit({ type: "removed", app: name });
   }
 
   apps(): { name: string; version: string; subscriptions: string[]; httpPort?: number; restarts: number }[] {
-    return [...this.#running.values()].map((r) => ({ name: r.app.name, version: r.app.version, subscriptions: subjects(r.app), ...(r.app.httpPort !== undefined ? { httpPort: r.app.httpPort } : {}), restarts: r.instance.restarts }));
+    return [...this.#running.values()].map((r) => ({ name: r.app.name, version: r.app.version, subscriptions: subjects(r.app), ...(r.app.httpPort !== undefined ? { httpPort: r.app.httpPort } : {}), restarts: r.instances.reduce((n, i) => n + i.restarts, 0) }));
   }
 
   async stop(): Promise<void> {
     for (const r of this.#running.values()) r.subs.forEach((s) => s.unsubscribe());
     await this.#http.close();
-    await Promise.all([...this.#running.values()].map((r) => r.instance.stop()));
+    await Promise.all([...this.#running.values()].flatMap((r) => r.instances.map((i) => i.stop())));
     await this.#workers.close();
     this.#running.clear();
   }
 
-  async #instance(app: LocalApp): Promise<ComponentInstance> {
+  #serving(name: string): ComponentInstance | undefined {
+    const r = this.#running.get(name);
+    return r && this.#pick(r);
+  }
+
+  /** The least busy instance; a new one when all are busy and the concurrency allows it. */
+  #pick(r: Running): ComponentInstance {
+    const best = leastBusy(r.instances);
+    if (best.pending === 0 || r.instances.length >= localWorkers(r.app.concurrency)) return best;
+    const added = this.#instance(r.app);
+    r.instances.push(added);
+    // Its worker exists once start() is called: deliveries queue in it until the component is loaded.
+    added.start().catch((err: unknown) => {
+      r.instances = r.instances.filter((i) => i !== added);
+      this.#emit({ type: "incident", app: r.app.name, message: `${r.app.name}: an added instance did not start (${(err as Error).message}); its messages go to the others` });
+      void added.handOver().then((left) => left.forEach((m) => this.#pick(r).deliver(m.subject, m.body, m.replyTo, m.onDone)));
+    });
+    return added;
+  }
+
+  #instance(app: LocalApp): ComponentInstance {
     const services = natsServices(this.nc, (level, _context, message) => this.#emit({ type: "log", app: app.name, level, message }));
-    const instance = new ComponentInstance(
+    return new ComponentInstance(
       { name: app.name, wasm: app.wasm, digest: app.digest, config: app.config, http: app.httpPort !== undefined },
       services,
       this.limits,
       (message) => this.#emit({ type: "incident", app: app.name, message }),
       () => this.#workers.take(),
     );
-    await instance.start();
-    return instance;
   }
 
   /**
@@ -145,12 +190,13 @@ export class LocalHost {
         const running = this.#running.get(name);
         if (!running) return;
         const reply = msg.reply;
+        const instance = this.#pick(running);
         if (!this.#handledEvents) {
-          running.instance.deliver(msg.subject, msg.data, reply, reply ? (error) => void (error && errorReply(this.nc, reply, error)) : ignore);
+          instance.deliver(msg.subject, msg.data, reply, reply ? (error) => void (error && errorReply(this.nc, reply, error)) : ignore);
           return;
         }
         const t0 = performance.now();
-        running.instance.deliver(msg.subject, msg.data, msg.reply, (error) => {
+        instance.deliver(msg.subject, msg.data, msg.reply, (error) => {
           this.#emit({ type: "handled", app: name, subject: msg.subject, ms: performance.now() - t0, ...(error ? { error } : {}) });
           if (error && msg.reply) errorReply(this.nc, msg.reply, error);
         });

@@ -18,6 +18,8 @@ export const PROVIDER_NAMES = { messaging: "nats-messaging", http: "http-server"
 export const DEST_TOPIC_KEY = "dest_topic";
 export const BUCKET_KEY = "bucket";
 export const PROJECT_ANNOTATION = "pelato.dev/project";
+/** A task's concurrency when its workflow entry does not say: see README "Concurrency". */
+export const DEFAULT_CONCURRENCY = 8;
 
 /** The NATS queue group a task's instances share its source topic in (`subject|queue` in wasmCloud's config). */
 export function queueGroup(component: string): string {
@@ -41,9 +43,10 @@ export function taskManifest(task: Task, o: ManifestOptions): Record<string, unk
 
   const runtimeConfig: Record<string, string> = t.keyvalue ? { [BUCKET_KEY]: task.bucket! } : { [DEST_TOPIC_KEY]: task.dest_topic! };
   const componentTraits: unknown[] = [
-    // One instance per tier: the fallback tier is already warm when a host dies, and the
-    // subscription's queue group (below) makes the instances share the topic, never duplicate it.
-    { type: "spreadscaler", properties: { instances: task.targets.length, spread } },
+    // `concurrency` instances per tier (wasmCloud runs at most that many invocations at once on
+    // it): the fallback tier is already warm when a host dies, and the subscription's queue group
+    // (below) makes the instances share the topic, never duplicate it.
+    { type: "spreadscaler", properties: { instances: (task.concurrency ?? DEFAULT_CONCURRENCY) * task.targets.length, spread } },
     link("wasmcloud", "messaging", ["consumer"], { name: PROVIDER_NAMES.messaging, ...(o.clusterUri ? { config: [{ name: `${name}-nats-consumer`, properties: cluster }] } : {}) }),
   ];
   if (t.keyvalue) {

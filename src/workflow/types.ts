@@ -15,6 +15,8 @@ export interface TaskSpec {
   source_topic?: string;
   dest_topic?: string;
   bucket?: string;
+  /** Messages handled at once per host (DEFAULT_CONCURRENCY when absent). */
+  concurrency?: number;
   component_name: string;
   version: string;
 }

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { MANIFEST_FILE, PROJECT_MANIFEST_FILE, renderProject, spreadWeights } from "../../src/render/index.js";
+import { appFromManifest } from "../../src/host/index.js";
+import { DEFAULT_CONCURRENCY, MANIFEST_FILE, PROJECT_MANIFEST_FILE, renderProject, spreadWeights } from "../../src/render/index.js";
 import { project, RENDER_OPTIONS, task } from "../helpers/fixtures.js";
 
 type Component = { name: string; type: string; properties: { image: string; config?: { properties: Record<string, string> }[] }; traits: { type: string; properties: Record<string, unknown> }[] };
@@ -37,7 +38,17 @@ test("a processor's application: image, runtime dest_topic, spread over its targ
   assert.deepEqual(sub.interfaces, ["handler"]);
   assert.equal(sub.target.name, "proc");
   assert.equal(sub.source.config[0]!.properties.subscriptions, "in|pelato.proc", "the tiers' instances share the topic in one queue group");
-  assert.equal(comp!.traits[0]!.properties.instances, 3, "one warm instance per tier");
+  assert.equal(comp!.traits[0]!.properties.instances, 3 * DEFAULT_CONCURRENCY, "the default concurrency on each tier");
+});
+
+test("concurrency: that many instances per tier; the local host reads it back per tier", async () => {
+  for (const [concurrency, targets] of [[1, ["edge"]], [1, ["edge", "cloud"]], [5, ["edge", "cloud", "fog"]]] as const) {
+    const r = await renderProject(project([task({ targets: [...targets], concurrency })]), RENDER_OPTIONS);
+    const manifest = r.tasks[0]!.manifest;
+    const comp = (parse(r.tasks[0]!.files.get(MANIFEST_FILE)!).spec.components as Component[])[0]!;
+    assert.equal(comp.traits[0]!.properties.instances, concurrency * targets.length);
+    assert.equal(appFromManifest(manifest, new Uint8Array(), "d").concurrency, concurrency);
+  }
 });
 
 test("an HTTP producer listens on the configured port; a kv task links a bucket; cluster_uris when NATS is configured", async () => {
