@@ -11,17 +11,23 @@ import { BUILD_DIR } from "./build-project.js";
 export const TINYGO_WIT_DIR = join(TEMPLATES_DIR, "tinygo", "wit");
 
 /**
- * The one difference between the glue as the go toolchain compiles it and as TinyGo does.
- * TinyGo's wasip2 runtime exports `cabi_realloc` itself (src/runtime/runtime_wasip2.go), so the
- * glue's own export of that name would be a duplicate export (wasm-opt: "duplicate export
- * name"); and there is no preview1 adapter to serve through `cabi_realloc_adapter`. The
- * functions stay (the arena still gives import return areas); only their exports go. Everything
- * else in templates/go/glue compiles unchanged under TinyGo 0.39 and 0.40 (//go:wasmimport and
- * //go:wasmexport included), which is why the glue is shared rather than re-generated.
+ * The differences between the glue as the go toolchain compiles it and as TinyGo does.
+ * - TinyGo's wasip2 runtime exports `cabi_realloc` itself (src/runtime/runtime_wasip2.go), so the
+ *   glue's own export of that name would be a duplicate export (wasm-opt: "duplicate export
+ *   name"); and there is no preview1 adapter to serve through `cabi_realloc_adapter`. The
+ *   functions stay (the arena still gives import return areas); only their exports go.
+ * - So every value the host hands over comes from TinyGo's heap, and the arena holds only return
+ *   areas (16 to 64 bytes each): 4 KiB is plenty. The size matters: TinyGo zeroes its BSS at every
+ *   instantiation (wasmCloud instantiates per message), and a 16 MiB arena cost ~30 ms each.
+ * Everything else in templates/go/glue compiles unchanged under TinyGo 0.39 and 0.40
+ * (//go:wasmimport and //go:wasmexport included), which is why the glue is shared rather than
+ * re-generated.
  */
 export const GLUE_ADAPTATIONS: readonly { file: string; from: string; to: string }[] = [
   { file: "glue/cabi/cabi.go", from: "\n//go:wasmexport cabi_realloc\n", to: "\n// (tinygo: cabi_realloc is exported by TinyGo's runtime)\n" },
   { file: "glue/cabi/cabi.go", from: "\n//go:wasmexport cabi_realloc_adapter\n", to: "\n// (tinygo: no preview1 adapter, no cabi_realloc_adapter export)\n" },
+  { file: "glue/cabi/arena_size.go", from: "\nconst ArenaSize = 16 << 20\n", to: "\nconst ArenaSize = 4 << 10 // tinygo: return areas only (src/build/tinygo-source.ts)\n" },
+  { file: "glue/cabi/arena_size.go", from: "\nconst AdapterArenaSize = 128 << 10\n", to: "\nconst AdapterArenaSize = 64 // tinygo: no preview1 adapter\n" },
 ];
 
 /** The world TinyGo embeds for a template's world. */

@@ -7,7 +7,9 @@ package cabi
 // and are NOT limited by it.
 //
 // The arena lives in the module's BSS (zero pages, never touched until used),
-// so it costs linear-memory address space, not RSS. wasmCloud's default limit
+// so under mainline Go it costs linear-memory address space, not RSS. TinyGo
+// zeroes its BSS at every start, so its builds get a 4 KiB arena: there it
+// only holds return areas (src/build/tinygo-source.ts). wasmCloud's default limit
 // is 256 MiB of linear memory per component; NATS' default max_payload is
 // 1 MiB (8 MiB recommended maximum).
 //
