@@ -95,6 +95,8 @@ test("a syntax error keeps the old version answering and points at the file; a t
   writeAtomic(upperGo, "package main\n\nfunc exec_task(arg string) string {\n\treturn arg +\n}\n");
   const invalid = await d.waitFor((e) => e.type === "invalid", { from, what: "invalid" });
   assert.match(String(invalid.message), /tasks\/upper\.go:5:1: /);
+  // The cycle ends after its invalid event: waited for, so that it is not taken for the next one.
+  assert.equal((await cycleAfter(d, from)).outcome, "invalid");
   assert.equal(await ask("w.upper.in", "abc"), `ABC|good-${run}`);
 
   from = d.mark();
