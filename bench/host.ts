@@ -10,6 +10,7 @@ import { HostProcess } from "../src/host/index.js";
 import { appSources } from "../test/helpers/local.js";
 import { CLI, EXAMPLE, tempProject } from "../test/helpers/project.js";
 import { freePort, startNats } from "../test/helpers/servers.js";
+import { flood } from "./flood.js";
 import { summarize } from "./stats.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -19,20 +20,9 @@ const WORKFLOW = "project_name: Bench\ntasks:\n  - {name: Echo, type: processor_
 
 /** Sends N messages to `input` as fast as NATS takes them and times until N arrive on `output`. */
 async function throughput(nc: NatsConnection, input: string, output: string): Promise<number> {
-  let got = 0;
-  let done = () => {};
-  const all = new Promise<void>((r) => (done = r));
-  const sub = nc.subscribe(output, { callback: () => void (++got === N && done()) });
-  await nc.flush();
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) {
-    nc.publish(input, `{"n":${i}}`);
-    if (i % 1000 === 999) await nc.flush();
-  }
-  await all;
-  const seconds = (performance.now() - t0) / 1000;
-  sub.unsubscribe();
-  return Math.round(N / seconds);
+  const r = await flood(nc, input, output, N, (i) => `{"n":${i}}`);
+  if (r.lost > 0) throw new Error(`${r.lost} of ${N} messages never arrived on ${output}`);
+  return r.msgs_per_s;
 }
 
 async function latencies(nc: NatsConnection, subject: string): Promise<number[]> {

@@ -10,6 +10,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startLattice } from "../src/lattice/index.js";
 import { DEFAULT_CONCURRENCY } from "../src/render/index.js";
 import { CLI, tempProject } from "../test/helpers/project.js";
+import { flood } from "./flood.js";
 import { summarize } from "./stats.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -21,25 +22,7 @@ const TASK = 'package main\n\nimport "strconv"\n\nfunc exec_task(arg string) str
 const workflow = (concurrency: number) =>
   `project_name: Throughput\ntasks:\n  - {name: Double, type: processor_nats, code: double.go, targets: [cloud], source_topic: tp.in, dest_topic: tp.out, component_name: double, version: 1.0.0, concurrency: ${concurrency}}\n`;
 
-/** Publishes N numbers as fast as NATS takes them and counts what arrives until all did or the deadline passed. */
-async function throughput(nc: NatsConnection, input: string, output: string): Promise<{ msgs_per_s: number; lost: number }> {
-  let got = 0;
-  let done = () => {};
-  const all = new Promise<void>((r) => (done = r));
-  const sub = nc.subscribe(output, { callback: () => void (++got === N && done()) });
-  await nc.flush();
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) {
-    nc.publish(input, String(i));
-    if (i % 500 === 499) await nc.flush();
-  }
-  const timer = setTimeout(done, DEADLINE_MS);
-  await all;
-  clearTimeout(timer);
-  const seconds = (performance.now() - t0) / 1000;
-  sub.unsubscribe();
-  return { msgs_per_s: Math.round(got / seconds), lost: N - got };
-}
+const throughput = (nc: NatsConnection, input: string, output: string) => flood(nc, input, output, N, String, DEADLINE_MS);
 
 /** One request at a time: the time to each answer, after 50 to warm up. */
 async function latency(nc: NatsConnection, subject: string): Promise<Record<string, number>> {
