@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,7 +10,9 @@ const run = promisify(execFile);
 let policy: string | undefined;
 function policyFile(): string {
   if (!policy) {
-    policy = join(mkdtempSync(join(tmpdir(), "pelato-skopeo-")), "policy.json");
+    const dir = mkdtempSync(join(tmpdir(), "pelato-skopeo-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    policy = join(dir, "policy.json");
     writeFileSync(policy, JSON.stringify({ default: [{ type: "insecureAcceptAnything" }] }));
   }
   return policy;
