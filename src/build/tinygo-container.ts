@@ -11,12 +11,22 @@ export const DEFAULT_TINYGO_TIMEOUT_MS = 10 * 60_000;
 export const CREATE_TIMEOUT_MS = 60_000;
 
 /**
+ * TinyGo's goroutine scheduler. `none` unless the task starts goroutines: the default,
+ * `asyncify`, rewrites every function to be able to unwind (binaryen's asyncify), and wasmCloud
+ * pays for that in every instance it starts: a processor served 4,410 msg/s with it and 12,185
+ * without (bench/lattice-throughput). A task with a `go` statement fails to build without a
+ * scheduler ("attempted to start a goroutine without a scheduler") and is built again with one.
+ */
+export type TinygoScheduler = "none" | "asyncify";
+export const NEEDS_SCHEDULER = /attempted to start a goroutine without a scheduler/;
+
+/**
  * `tinygo build` for a task, as wasmCloud builds Go components: -target=wasip2 makes the
  * component itself (TinyGo runs wasm-opt, then wasm-tools component embed/new with our world);
  * -no-debug drops DWARF and the name section (a third of the size).
  */
-export function tinygoBuildArgs(world: string, witDir: string, output: string): string[] {
-  return ["build", "-target=wasip2", "-no-debug", "-wit-package", witDir, "-wit-world", tinygoWorld(world), "-o", output, "."];
+export function tinygoBuildArgs(world: string, witDir: string, output: string, scheduler: TinygoScheduler = "none"): string[] {
+  return ["build", "-target=wasip2", "-no-debug", `-scheduler=${scheduler}`, "-wit-package", witDir, "-wit-world", tinygoWorld(world), "-o", output, "."];
 }
 
 export interface ContainerRun {
@@ -32,6 +42,7 @@ export interface ContainerRun {
   uid: number;
   gid: number;
   world: string;
+  scheduler?: TinygoScheduler;
 }
 
 /**
@@ -53,6 +64,6 @@ export function containerCreateArgs(r: ContainerRun): string[] {
     "-v", `${r.cache}:${MOUNTS.cache}`,
     "-w", MOUNTS.src,
     r.image,
-    "tinygo", ...tinygoBuildArgs(r.world, MOUNTS.wit, `${MOUNTS.out}/${COMPONENT_FILE}`),
+    "tinygo", ...tinygoBuildArgs(r.world, MOUNTS.wit, `${MOUNTS.out}/${COMPONENT_FILE}`, r.scheduler),
   ];
 }

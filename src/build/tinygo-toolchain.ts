@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from "execa";
 import { RuntimeFailure } from "../errors.js";
 import { cacheDir } from "../paths.js";
 import { CompileError } from "./errors.js";
-import { COMPONENT_FILE, containerCreateArgs, CREATE_TIMEOUT_MS, DEFAULT_TINYGO_TIMEOUT_MS, tinygoBuildArgs } from "./tinygo-container.js";
+import { COMPONENT_FILE, containerCreateArgs, CREATE_TIMEOUT_MS, DEFAULT_TINYGO_TIMEOUT_MS, NEEDS_SCHEDULER, tinygoBuildArgs, type TinygoScheduler } from "./tinygo-container.js";
 import { mapTinygoOutput } from "./tinygo-errors.js";
 import { findEngine, imageId, tinygoImageTag, tinygoVersions, type ContainerEngine } from "./tinygo-image.js";
 import { prepareTinygoSource, tinygoSourceDigest, writeTinygoWit } from "./tinygo-source.js";
@@ -71,7 +71,12 @@ export class TinygoToolchain implements Toolchain {
     mkdirSync(dirs.out, { recursive: true });
     tinygoStats.runs++;
     const world = job.task.template.world;
-    const run = this.#o.container ? await this.#runContainer(job, dirs, world) : await this.#runLocal(job, dirs, world);
+    const compile = (scheduler: TinygoScheduler) => (this.#o.container ? this.#runContainer(job, dirs, world, scheduler) : this.#runLocal(job, dirs, world, scheduler));
+    let run = await compile("none");
+    if (run.exitCode !== 0 && NEEDS_SCHEDULER.test(String(run.all ?? ""))) {
+      job.onOutput?.("the task starts goroutines: building again with TinyGo's scheduler (asyncify)");
+      run = await compile("asyncify");
+    }
     const output = String(run.all ?? "");
     if (run.exitCode !== 0) {
       const diagnostics = mapTinygoOutput(output, job.task.task.codePath, `gen/${job.task.dir}`, this.#o.container ? undefined : dirs.src);
@@ -82,13 +87,13 @@ export class TinygoToolchain implements Toolchain {
     return readFileSync(join(dirs.out, COMPONENT_FILE));
   }
 
-  async #runContainer(job: BuildJob, dirs: { src: string; wit: string; out: string }, world: string) {
+  async #runContainer(job: BuildJob, dirs: { src: string; wit: string; out: string }, world: string, scheduler: TinygoScheduler) {
     const { engine, id } = await this.#image();
     const cache = join(cacheDir(), "tinygo-cache", this.#o.image.replace(/[^A-Za-z0-9_.-]/g, "_"));
     mkdirSync(cache, { recursive: true });
     const name = `pelato-tinygo-${job.task.dir.replace(/[^A-Za-z0-9_.-]/g, "-")}-${randomBytes(4).toString("hex")}`;
     // Run by ID, not tag: exactly the image whose digest is in the cache key, even if the tag moved since.
-    const args = containerCreateArgs({ engine, image: id, name, ...dirs, cache, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, world });
+    const args = containerCreateArgs({ engine, image: id, name, ...dirs, cache, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, world, scheduler });
     // Killing the engine's client leaves the container behind: it is removed by name.
     const remove = () => execa(engine, ["rm", "-f", name], { reject: false });
     const created = await execa(engine, args, { all: true, reject: false, cancelSignal: job.signal, timeout: CREATE_TIMEOUT_MS });
@@ -110,9 +115,9 @@ export class TinygoToolchain implements Toolchain {
     return result;
   }
 
-  async #runLocal(job: BuildJob, dirs: { src: string; wit: string; out: string }, world: string) {
+  async #runLocal(job: BuildJob, dirs: { src: string; wit: string; out: string }, world: string, scheduler: TinygoScheduler) {
     const env = { ...process.env, GOFLAGS: "-mod=mod", GOWORK: "off" };
-    const child = execa("tinygo", tinygoBuildArgs(world, dirs.wit, join(dirs.out, COMPONENT_FILE)), { cwd: dirs.src, env, all: true, reject: false, cancelSignal: job.signal, timeout: this.#o.timeoutMs });
+    const child = execa("tinygo", tinygoBuildArgs(world, dirs.wit, join(dirs.out, COMPONENT_FILE), scheduler), { cwd: dirs.src, env, all: true, reject: false, cancelSignal: job.signal, timeout: this.#o.timeoutMs });
     const result = await settle(child, job);
     if (result.isCanceled || result.timedOut) throw new RuntimeFailure(`build of ${job.task.dir} was ${result.timedOut ? "stopped by its time limit" : "cancelled"}`);
     if ((result as { code?: string }).code === "ENOENT") throw new RuntimeFailure("--no-container needs tinygo (0.40, with wasm-tools and wasm-opt) on PATH");

@@ -45,7 +45,7 @@ test("the container has no network, the project is read-only, the user's uid", (
   assert.deepEqual(args.slice(args.indexOf("--user"), args.indexOf("--user") + 2), ["--user", "1234:99"]);
   assert.ok(args.includes("--read-only"));
   assert.deepEqual(args.slice(0, 3), ["create", "--rm", "--name"]);
-  assert.deepEqual(args.slice(args.indexOf("img")), ["img", "tinygo", "build", "-target=wasip2", "-no-debug", "-wit-package", "/wit", "-wit-world", "tinygo-processor", "-o", "/out/component.wasm", "."]);
+  assert.deepEqual(args.slice(args.indexOf("img")), ["img", "tinygo", "build", "-target=wasip2", "-no-debug", "-scheduler=none", "-wit-package", "/wit", "-wit-world", "tinygo-processor", "-o", "/out/component.wasm", "."]);
 });
 
 test("a task that needs the network to build cannot reach it: the module fetch fails inside the container", async () => {

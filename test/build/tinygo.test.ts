@@ -11,11 +11,13 @@ import { buildProject, TinygoToolchain, type TaskBuildResult } from "../../src/b
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { coreModules, memoryImage } from "../../src/memory-image.js";
+import { exports, SECTION, sections } from "../../src/wasm-binary.js";
 import { RENDER_OPTIONS } from "../helpers/fixtures.js";
 import { EXAMPLE, REPO_ROOT, tempProject } from "../helpers/project.js";
 import { assertHttpProducer, message, recordingInstance } from "../helpers/recording-host.js";
 
 const HANDLER = "wasmcloud:messaging/handler@0.2.0";
+const GOROUTINE = 'package main\n\nfunc exec_task(arg string) string {\n\tc := make(chan string, 1)\n\tgo func() { c <- arg + "!" }()\n\treturn <-c\n}\n';
 const PANICKY = 'package main\n\nfunc exec_task(arg string) string {\n\tif arg == "boom" {\n\t\tvar m map[string]int\n\t\tm["x"] = 1\n\t}\n\treturn "ok:" + arg\n}\n';
 
 let imageId: string;
@@ -28,6 +30,10 @@ const projects = [
   tempProject({
     "workflow.yaml": "project_name: P\ntasks:\n  - {name: p, type: processor_nats, code: p.go, targets: [edge], source_topic: in, dest_topic: out, component_name: panicky, version: 1.0.0}\n",
     "tasks/p.go": PANICKY,
+  }),
+  tempProject({
+    "workflow.yaml": "project_name: G\ntasks:\n  - {name: g, type: processor_nats, code: g.go, targets: [edge], source_topic: in, dest_topic: out, component_name: goroutine, version: 1.0.0}\n",
+    "tasks/g.go": GOROUTINE,
   }),
 ];
 
@@ -65,6 +71,21 @@ test("what a TinyGo component sets up at every start is small: its whole initial
     const image = memoryImage(coreModules(readFileSync(r.wasm))[0]!);
     assert.ok(image.initialBytes > 0 && image.initialBytes <= 1 << 20, `${r.component}: initial memory ${image.initialBytes} bytes (data ${image.dataBytes})`);
   }
+});
+
+// Built without a goroutine scheduler (asyncify costs every instance wasmCloud starts), except a
+// task that starts goroutines: it is built again with one.
+test("tasks build without TinyGo's scheduler; one that starts a goroutine is built with it and works", async () => {
+  assert.equal(built.get("goroutine")!.ok, true);
+  const g = await recordingInstance(wasm("goroutine"), { dest_topic: "out" });
+  g.component.exports[HANDLER]!.handleMessage!(message("in", "go") as never);
+  assert.deepEqual(g.rec.published, [{ subject: "out", body: "go!" }]);
+  // asyncify's start/stop exports are in the goroutine task's core module only.
+  const asyncified = (component: string) => {
+    const exported = sections(coreModules(readFileSync(wasm(component)))[0]!).find((s) => s.id === SECTION.EXPORT)!;
+    return exports(exported.payload).some((e) => e.name.startsWith("asyncify_"));
+  };
+  assert.deepEqual([asyncified("goroutine"), asyncified("panicky"), asyncified("celsius_to_kelvin_conversion")], [true, false, false]);
 });
 
 test("TinyGo components are a fraction of mainline Go's (≈ 3.4 MB)", () => {
