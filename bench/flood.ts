@@ -23,3 +23,14 @@ export async function flood(nc: NatsConnection, input: string, output: string, n
   sub.unsubscribe();
   return { msgs_per_s: Math.round(got / seconds), lost: n - got };
 }
+
+/** `count` requests to `subject`, one at a time, after 50 to warm up: each one's round trip, in ms. */
+export async function requestLatencies(nc: NatsConnection, subject: string, count: number, body: (i: number) => string, timeoutMs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count + 50; i++) {
+    const t0 = performance.now();
+    await nc.request(subject, body(i), { timeout: timeoutMs });
+    out.push(performance.now() - t0);
+  }
+  return out.slice(50);
+}

@@ -10,7 +10,7 @@ import { HostProcess } from "../src/host/index.js";
 import { appSources } from "../test/helpers/local.js";
 import { CLI, EXAMPLE, tempProject } from "../test/helpers/project.js";
 import { freePort, startNats } from "../test/helpers/servers.js";
-import { flood } from "./flood.js";
+import { flood, requestLatencies } from "./flood.js";
 import { summarize } from "./stats.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -25,15 +25,7 @@ async function throughput(nc: NatsConnection, input: string, output: string): Pr
   return r.msgs_per_s;
 }
 
-async function latencies(nc: NatsConnection, subject: string): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < 2050; i++) {
-    const t0 = performance.now();
-    await nc.request(subject, `{"n":${i}}`, { timeout: 5000 });
-    out.push(performance.now() - t0);
-  }
-  return out.slice(50);
-}
+const latencies = (nc: NatsConnection, subject: string) => requestLatencies(nc, subject, 2000, (i) => `{"n":${i}}`, 5000);
 
 const nats = await startNats();
 const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" });

@@ -10,7 +10,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { startLattice } from "../src/lattice/index.js";
 import { DEFAULT_CONCURRENCY } from "../src/render/index.js";
 import { CLI, tempProject } from "../test/helpers/project.js";
-import { flood } from "./flood.js";
+import { flood, requestLatencies } from "./flood.js";
 import { summarize } from "./stats.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -24,15 +24,9 @@ const workflow = (concurrency: number) =>
 
 const throughput = (nc: NatsConnection, input: string, output: string) => flood(nc, input, output, N, String, DEADLINE_MS);
 
-/** One request at a time: the time to each answer, after 50 to warm up. */
+/** Median and p99 of 1,000 requests sent one at a time. */
 async function latency(nc: NatsConnection, subject: string): Promise<Record<string, number>> {
-  const out: number[] = [];
-  for (let i = 0; i < 1050; i++) {
-    const t0 = performance.now();
-    await nc.request(subject, String(i), { timeout: 10_000 });
-    out.push(performance.now() - t0);
-  }
-  const s = summarize(out.slice(50));
+  const s = summarize(await requestLatencies(nc, subject, 1000, String, 10_000));
   return { median_ms: Number(s.median.toFixed(3)), p99_ms: Number(s.p99.toFixed(3)) };
 }
 

@@ -6,6 +6,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { HostEvent, LocalHost } from "../../src/host/index.js";
 import { startLocalPipeline, type LocalPipeline } from "../helpers/local.js";
 import { tempProject } from "../helpers/project.js";
+import { until } from "../helpers/until.js";
 
 const task = (name: string, bad: string) =>
   `package main\n\nfunc exec_task(arg string) string {\n\tif arg == "bad" {\n${bad}\n\t}\n\treturn "${name}:" + arg\n}\n`;
@@ -48,11 +49,6 @@ const OUTCOMES = {
 } as const;
 const incidentsSince = (from: number, name: string) =>
   events.slice(from).flatMap((e) => (e.type === "incident" && e.message.startsWith(`${name}: `) ? [e.message] : []));
-async function until(done: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !done(); await new Promise((r) => setTimeout(r, 20))) {
-    if (Date.now() > end) throw new Error(`no ${what} within ${timeoutMs} ms`);
-  }
-}
 const restarts = (name: string) => host.apps().find((a) => a.name === name)!.restarts;
 
 for (const [name, why] of Object.entries(OUTCOMES)) {

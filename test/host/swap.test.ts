@@ -5,6 +5,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { LocalHost, type LocalApp } from "../../src/host/index.js";
 import { localApps } from "../helpers/local.js";
 import { tempProject } from "../helpers/project.js";
+import { until } from "../helpers/until.js";
 import { startNats, type NatsServer } from "../helpers/servers.js";
 
 const WORKFLOW = "project_name: Swap\ntasks:\n  - {name: Echo, type: processor_nats, code: echo.go, targets: [edge], source_topic: numbers, dest_topic: echoed, component_name: echo, version: 1.0.0}\n";
@@ -54,9 +55,7 @@ test("some 10 000 messages, two hot swaps mid-stream: every result arrives exact
       await nc.flush();
     };
     const served = (tag: string) => [...seen.values()].some((tags) => tags.includes(tag));
-    const until = async (done: () => boolean, what: string) => {
-      for (const end = Date.now() + 60_000; !done(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) throw new Error(`no ${what} within 60 s (${seen.size} of ${sent} arrived)`);
-    };
+    const waitFor = (done: () => boolean, what: string) => until(done, () => `${what} (${seen.size} of ${sent} arrived)`, 60_000);
     // Each swap starts once the version before it has served, and lands amid messages in flight:
     // published before it, while it runs, and after it.
     const swap = async (to: LocalApp) => {
@@ -66,17 +65,17 @@ test("some 10 000 messages, two hot swaps mid-stream: every result arrives exact
       return applied;
     };
     await stream(3000);
-    await until(() => served("v1"), "result from v1");
+    await waitFor(() => served("v1"), "result from v1");
     const first = await swap(builds[1]!);
     await stream(3000);
-    await until(() => served("v2"), "result from v2");
+    await waitFor(() => served("v2"), "result from v2");
     const second = await swap(builds[2]!);
     await stream(3000);
     assert.deepEqual([first, second], ["swapped", "swapped"]);
-    await until(() => seen.size >= sent, "result for every message");
+    await waitFor(() => seen.size >= sent, "result for every message");
     // One more after all: a result handled twice would arrive before it.
     nc.publish("numbers", "end");
-    await until(() => ended, "result of the last message");
+    await waitFor(() => ended, "result of the last message");
     sub.unsubscribe();
     const N = sent;
     const missing = Array.from({ length: N }, (_, i) => i).filter((i) => !seen.has(i));

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
 import { processAlive } from "../../src/process-alive.js";
 import { freePort } from "../helpers/servers.js";
+import { until } from "../helpers/until.js";
 
 function send(args: string[]) {
   const r = spawnSync(process.execPath, [CLI, "send", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
@@ -38,7 +39,7 @@ test("up runs the example; send shows results downstream; Ctrl-C stops everythin
     assert.equal(send(["living_room_celsius_data", "{}", p.dir, "--no-wait"]).code, 0);
     // spawnSync held our event loop: up's output comes in now.
     const shown = () => stderr.includes("✓ temp_filter ← living_room_kelvin_data") && stderr.includes("✓ celsius_to_kelvin_conversion ← HTTP POST / 200");
-    for (const end = Date.now() + 10_000; !shown() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    await until(shown, "line of up's output for both messages", 10_000);
     assert.match(stderr, /✓ temp_filter ← living_room_kelvin_data/);
     assert.match(stderr, /✓ celsius_to_kelvin_conversion ← HTTP POST \/ 200/);
 

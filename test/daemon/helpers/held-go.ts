@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { until } from "../../helpers/until.js";
 
 /**
  * A `go` on PATH that the test holds: the first build of sources containing `marker` says it
@@ -41,12 +42,8 @@ export function heldGo(marker: string): HeldGo {
   return {
     env: { PATH: `${dir}:${process.env.PATH ?? ""}` },
     marker,
-    async started(timeoutMs = 180_000) {
-      const end = Date.now() + timeoutMs;
-      while (!existsSync(join(dir, "started"))) {
-        if (Date.now() > end) throw new Error(`no build of the sources marked ${marker} started within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    started(timeoutMs = 180_000) {
+      return until(() => existsSync(join(dir, "started")), `build of the sources marked ${marker} started`, timeoutMs);
     },
     release() {
       try {
