@@ -8,6 +8,8 @@ export interface MemoryImage {
   initialBytes: number;
   /** Bytes copied in by active data segments. */
   dataBytes: number;
+  /** The start of the lowest active data segment at a constant offset (0 when there is none). */
+  dataStart: number;
   /** The end of the highest active data segment at a constant offset: static data ends there, zero-initialised data (BSS) begins. */
   dataEnd: number;
 }
@@ -22,14 +24,16 @@ export function memoryImage(core: Uint8Array): MemoryImage {
   const initialBytes = memory ? (vector(memory.payload, "memory", (at) => limits(memory.payload, at))[0] ?? 0) * PAGE : 0;
   let dataBytes = 0;
   let dataEnd = 0;
+  let dataStart = Infinity;
   if (data) {
     for (const seg of vector(data.payload, "data", (at) => segment(data.payload, at))) {
       if (seg.offset === undefined) continue; // passive: copied only when the code asks
       dataBytes += seg.size;
       dataEnd = Math.max(dataEnd, seg.offset + seg.size);
+      if (seg.size > 0) dataStart = Math.min(dataStart, seg.offset);
     }
   }
-  return { initialBytes, dataBytes, dataEnd };
+  return { initialBytes, dataBytes, dataStart: dataStart === Infinity ? 0 : dataStart, dataEnd };
 }
 
 /** A memory's limits: its minimum, in pages. */

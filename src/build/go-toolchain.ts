@@ -5,6 +5,7 @@ import { RuntimeFailure } from "../errors.js";
 import { COMPONENTIZE_METHOD, componentize, JCO_VERSION } from "./componentize.js";
 import { mapCompilerOutput } from "./error-map.js";
 import { CompileError } from "./errors.js";
+import { preinitialize, seedReason, WIZER_ARGS, WIZER_VERSION } from "./preinit.js";
 import type { BuildJob, Toolchain } from "./toolchain.js";
 
 /** Flags for mainline Go: a reactor-style library (c-shared) with exports via go:wasmexport. */
@@ -19,7 +20,7 @@ export class GoToolchain implements Toolchain {
 
   fingerprint(): Promise<string> {
     this.#fingerprint ??= execa("go", ["version"], { env: goEnv() })
-      .then(({ stdout }) => `${stdout.trim()}|${GO_BUILD_FLAGS.join(" ")}|jco ${JCO_VERSION}|${COMPONENTIZE_METHOD}`)
+      .then(({ stdout }) => `${stdout.trim()}|${GO_BUILD_FLAGS.join(" ")}|wizer ${WIZER_VERSION} ${WIZER_ARGS.join(" ")}|jco ${JCO_VERSION}|${COMPONENTIZE_METHOD}`)
       .catch((err: unknown) => {
         throw new RuntimeFailure("the go toolchain needs Go >= 1.24 on PATH (go version failed)", { cause: err });
       });
@@ -38,8 +39,17 @@ export class GoToolchain implements Toolchain {
       const diagnostics = mapCompilerOutput(String(result.all ?? ""), job.task.task.codePath, `gen/${job.task.dir}`);
       throw new CompileError(job.task.dir, diagnostics);
     }
-    return componentize(readFileSync(core), job.task.template.world);
+    const plain = readFileSync(core);
+    const seeded = seedReason(await linkedPackages(job));
+    const pre = seeded ? { core: plain, preinitialized: false as const, reason: seeded } : await preinitialize(core, join(job.workDir, "core.init.wasm"), job.signal, plain);
+    if (!pre.preinitialized) job.onOutput?.(`not pre-initialised (every instance starts Go's runtime itself): ${pre.reason}`);
+    return componentize(pre.core, job.task.template.world);
   }
+}
+
+async function linkedPackages(job: BuildJob): Promise<string[]> {
+  const { stdout } = await execa("go", ["list", "-deps", "-f", "{{.ImportPath}}", "."], { cwd: job.projectDir, env: goEnv(), cancelSignal: job.signal });
+  return stdout.split("\n");
 }
 
 export function goEnv(): NodeJS.ProcessEnv {

@@ -26,7 +26,7 @@ export const TINYGO_WIT_DIR = join(TEMPLATES_DIR, "tinygo", "wit");
 export const GLUE_ADAPTATIONS: readonly { file: string; from: string; to: string }[] = [
   { file: "glue/cabi/cabi.go", from: "\n//go:wasmexport cabi_realloc\n", to: "\n// (tinygo: cabi_realloc is exported by TinyGo's runtime)\n" },
   { file: "glue/cabi/cabi.go", from: "\n//go:wasmexport cabi_realloc_adapter\n", to: "\n// (tinygo: no preview1 adapter, no cabi_realloc_adapter export)\n" },
-  { file: "glue/cabi/arena_size.go", from: "\nconst ArenaSize = 16 << 20\n", to: "\nconst ArenaSize = 4 << 10 // tinygo: return areas only (src/build/tinygo-source.ts)\n" },
+  { file: "glue/cabi/arena_size.go", from: "\nconst ArenaSize = 8<<20 + 64<<10\n", to: "\nconst ArenaSize = 4 << 10 // tinygo: return areas only (src/build/tinygo-source.ts)\n" },
   { file: "glue/cabi/arena_size.go", from: "\nconst AdapterArenaSize = 128 << 10\n", to: "\nconst AdapterArenaSize = 64 // tinygo: no preview1 adapter\n" },
 ];
 

@@ -3,7 +3,7 @@
  * a KV read) are synchronous functions in Wasm, but their answers come from async NATS calls on
  * the main thread: the worker posts the call and sleeps on a shared flag until main answers.
  */
-export const SYNC_BUFFER_BYTES = 17 << 20; // a whole canonical-ABI arena (16 MiB) plus room
+export const SYNC_BUFFER_BYTES = 12 << 20; // a whole canonical-ABI arena (8 MiB + 64 KiB) as base64 in JSON, plus room
 
 const STATE = 0;
 const LENGTH = 1;

@@ -7,14 +7,18 @@ package cabi
 // and are NOT limited by it.
 //
 // The arena lives in the module's BSS (zero pages, never touched until used),
-// so under mainline Go it costs linear-memory address space, not RSS. TinyGo
-// zeroes its BSS at every start, so its builds get a 4 KiB arena: there it
-// only holds return areas (src/build/tinygo-source.ts). wasmCloud's default limit
-// is 256 MiB of linear memory per component; NATS' default max_payload is
-// 1 MiB (8 MiB recommended maximum).
+// so under mainline Go it costs linear-memory address space, not RSS. NATS'
+// largest recommended max_payload is 8 MiB: the arena holds such a body with
+// room for its subject and reply-to. It is no larger because Go's heap
+// begins after it: a mainline Go component is pre-initialised
+// (src/build/preinit.ts), and wasmtime maps the initialised memory at each
+// start only while its data spans less than 16 MiB.
+//
+// TinyGo zeroes its BSS at every start, so its builds get a 4 KiB arena:
+// there it only holds return areas (src/build/tinygo-source.ts).
 //
 // This file exists on its own so a generator can overwrite it.
-const ArenaSize = 16 << 20
+const ArenaSize = 8<<20 + 64<<10
 
 // AdapterArenaSize serves cabi_realloc_adapter (the WASI preview1 adapter
 // allocates its state once, before Go's runtime is initialised).
