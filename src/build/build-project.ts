@@ -79,8 +79,7 @@ async function buildTask(
           signal: o.signal ?? new AbortController().signal,
           onOutput: (line) => o.onEvent?.({ type: "output", component, line }),
         });
-        const record = o.cache.put(key, bytes, { toolchain: o.toolchain.name, seconds: (performance.now() - started) / 1000 });
-        entry = { bytes, record };
+        entry = o.cache.put(key, bytes, { toolchain: o.toolchain.name, seconds: (performance.now() - started) / 1000 });
       } finally {
         rmSync(workDir, { recursive: true, force: true });
       }

@@ -61,7 +61,14 @@ export class ComponentCache {
     });
   }
 
-  put(key: string, bytes: Uint8Array, meta: Omit<CacheRecord, "key" | "digest" | "size">): CacheRecord {
+  /**
+   * Stores a build, unless a whole entry for the key appeared while it ran (another build of the
+   * same sources): that one is kept and returned, so builds of one key agree on their bytes. A
+   * pre-initialised Go component is not bit-reproducible (Go's runtime seeds are drawn at build time).
+   */
+  put(key: string, bytes: Uint8Array, meta: Omit<CacheRecord, "key" | "digest" | "size">): { bytes: Uint8Array; record: CacheRecord } {
+    const existing = this.get(key);
+    if (existing) return existing;
     mkdirSync(this.dir, { recursive: true });
     const record: CacheRecord = { key, digest: sha256(bytes), size: bytes.length, ...meta };
     const tmp = `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -69,7 +76,7 @@ export class ComponentCache {
     renameSync(join(this.dir, `${key}.wasm${tmp}`), join(this.dir, `${key}.wasm`));
     writeFileSync(join(this.dir, `${key}.json${tmp}`), JSON.stringify(record));
     renameSync(join(this.dir, `${key}.json${tmp}`), join(this.dir, `${key}.json`));
-    return record;
+    return { bytes, record };
   }
 }
 

@@ -42,6 +42,24 @@ test("a second build with nothing changed starts 0 compiler processes; a changed
   }
 });
 
+test("a build that finds a whole entry stored meanwhile keeps that one; a damaged one is replaced", () => {
+  const cacheRoot = mkdtempSync(join(tmpdir(), "pelato-cache-"));
+  try {
+    const cache = new ComponentCache(cacheRoot);
+    const key = "a".repeat(64);
+    const first = cache.put(key, new Uint8Array([1, 2, 3]), { toolchain: "go", seconds: 1 });
+    const second = cache.put(key, new Uint8Array([4, 5, 6]), { toolchain: "go", seconds: 1 });
+    assert.deepEqual([...second.bytes], [1, 2, 3]);
+    assert.equal(second.record.digest, first.record.digest);
+    writeFileSync(join(cacheRoot, `${key}.wasm`), "torn");
+    const third = cache.put(key, new Uint8Array([7, 8, 9]), { toolchain: "go", seconds: 1 });
+    assert.deepEqual([...third.bytes], [7, 8, 9]);
+    assert.deepEqual([...cache.get(key)!.bytes], [7, 8, 9]);
+  } finally {
+    rmSync(cacheRoot, { recursive: true, force: true });
+  }
+});
+
 test("two builds of the same project at once share one cache safely", async () => {
   const cacheRoot = mkdtempSync(join(tmpdir(), "pelato-cache-"));
   const a = tempProject({}, EXAMPLE);
