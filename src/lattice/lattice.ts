@@ -7,6 +7,16 @@ import { latticeBinary } from "./binaries.js";
 import { startService, type Service } from "./service.js";
 import { freePort } from "../free-port.js";
 
+/**
+ * The engine settings `lattice up` gives its wasmCloud hosts (upstream's variable names; the
+ * environment overrides each). Why these values: README, "The wasmCloud host's engine settings".
+ */
+export const HOST_ENGINE_DEFAULTS = {
+  WASMCLOUD_MAX_COMPONENTS: "10000",
+  WASMCLOUD_MAX_LINEAR_MEMORY: String(256 << 20),
+  WASMCLOUD_MAX_CORE_INSTANCES_PER_COMPONENT: "30",
+} as const;
+
 export interface LatticeOptions {
   /** host-type label of each wasmCloud host, one host per entry. Default: edge, cloud. */
   hosts: string[];
@@ -65,6 +75,7 @@ export async function startLattice(o: LatticeOptions): Promise<RunningLattice> {
   const hosts: LatticeHost[] = [];
   const addHost = async (label: string): Promise<LatticeHost> => {
     const env = {
+      ...HOST_ENGINE_DEFAULTS,
       ...process.env,
       RUST_LOG: process.env.RUST_LOG ?? "warn",
       WASMCLOUD_NATS_HOST: "127.0.0.1",
@@ -74,7 +85,12 @@ export async function startLattice(o: LatticeOptions): Promise<RunningLattice> {
       WASMCLOUD_OCI_ALLOWED_INSECURE: registry,
       ...(o.heartbeatSeconds ? { WASMCLOUD_HOST_HEARTBEAT_INTERVAL: String(o.heartbeatSeconds) } : {}),
     };
-    const service = startService(`host-${services.length}-${label}`, hostBin, [], env, dir);
+    const name = `host-${services.length}-${label}`;
+    // wasmCloud caches fetched components in $TMPDIR/wasmcloud_ocicache, written in place: two
+    // hosts sharing it read each other's half-written files ("bad magic number", all zeros).
+    const tmp = join(dir, `${name}-tmp`);
+    mkdirSync(tmp, { recursive: true });
+    const service = startService(name, hostBin, [], { ...env, TMPDIR: tmp }, dir);
     services.push(service);
     const id = await waitFor(`the ${label} host`, () => hostIdOf(control!, o.lattice, label, (id) => !hosts.some((h) => h.id === id)));
     const host = { label, service, id };

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { startLattice, type RunningLattice } from "../../src/lattice/index.js";
+import { HOST_ENGINE_DEFAULTS, startLattice, type RunningLattice } from "../../src/lattice/index.js";
 import { collectUntil } from "../helpers/collect.js";
 import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
 import { freePort } from "../helpers/servers.js";
@@ -35,6 +35,15 @@ after(async () => {
   await nc?.close();
   await lattice?.stop();
   project.cleanup();
+});
+
+test("each host has its own TMPDIR (wasmCloud's component cache is written in place, unsafe to share), with the engine settings lattice up picks", () => {
+  const environ = (pid: number) => new Map(readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+  const envs = lattice.hosts.map((h) => environ(h.service.pid));
+  const tmps = envs.map((e) => e.get("TMPDIR"));
+  assert.equal(new Set(tmps).size, lattice.hosts.length, `TMPDIRs: ${tmps.join(", ")}`);
+  for (const t of tmps) assert.ok(t?.startsWith(lattice.dir), `${t} is in the lattice's folder`);
+  for (const [k, v] of Object.entries(HOST_ENGINE_DEFAULTS)) for (const e of envs) assert.equal(e.get(k), process.env[k] ?? v, k);
 });
 
 test("brush deploys the example onto real hosts; 21.5 °C POSTed comes out filtered as 294.65 K", async () => {
