@@ -3,11 +3,13 @@
 // default concurrency and at 1 (no message may be lost), and latency one message at a time.
 // Run: npm run build && node dist/bench/lattice-throughput.js
 //   BENCH_MESSAGES=20000 per throughput round, BENCH_TOOLCHAINS=go,tinygo, BENCH_CONCURRENCY=<n> instead of the default
+//   The host's engine settings come from the environment as for `lattice up` (WASMCLOUD_MAX_COMPONENTS,
+//   WASMCLOUD_MAX_LINEAR_MEMORY, ...): the report gives them with the host's memory and start time.
 import { fork, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { startLattice } from "../src/lattice/index.js";
+import { HOST_ENGINE_DEFAULTS, startLattice } from "../src/lattice/index.js";
 import { DEFAULT_CONCURRENCY } from "../src/render/index.js";
 import { CLI, tempProject } from "../test/helpers/project.js";
 import { flood, requestLatencies } from "./flood.js";
@@ -30,10 +32,18 @@ async function latency(nc: NatsConnection, subject: string): Promise<Record<stri
   return { median_ms: Number(s.median.toFixed(3)), p99_ms: Number(s.p99.toFixed(3)) };
 }
 
+/** A process's resident and virtual memory, from /proc. */
+function memoryOf(pid: number): { rss_mb: number; virtual_gb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+  return { rss_mb: Math.round(kb("VmRSS") / 1024), virtual_gb: Math.round(kb("VmSize") / 2 ** 20) };
+}
+
 const lattice = await startLattice({ hosts: ["cloud"], lattice: "default" });
 const nc = await connect({ servers: lattice.natsUrl });
 const project = tempProject({ "workflow.yaml": workflow(DEFAULT), "tasks/double.go": TASK });
-const report: Record<string, unknown> = { bench: "lattice-throughput", messages: N, default_concurrency: DEFAULT };
+const settings = Object.fromEntries(Object.keys(HOST_ENGINE_DEFAULTS).map((k) => [k, process.env[k] ?? HOST_ENGINE_DEFAULTS[k as keyof typeof HOST_ENGINE_DEFAULTS]]));
+const report: Record<string, unknown> = { bench: "lattice-throughput", messages: N, default_concurrency: DEFAULT, host_engine: settings };
 try {
   const echo = fork(new URL("./raw-echo.js", import.meta.url), [lattice.natsUrl], { stdio: "ignore" });
   await new Promise((r) => echo.once("message", r));
@@ -52,8 +62,12 @@ try {
       result[`concurrency_${concurrency}`] = { ...(await throughput(nc, "tp.in", "tp.out")), ...(concurrency === DEFAULT ? await latency(nc, "tp.in") : {}) };
       console.error(`${toolchain} at concurrency ${concurrency}: ${JSON.stringify(result[`concurrency_${concurrency}`])}`);
     }
-    report[toolchain] = result;
+    report[toolchain] = { ...result, host_memory_after: memoryOf(lattice.hosts[0]!.service.pid) };
   }
+  const started = performance.now();
+  const spare = await lattice.addHost("spare"); // how long a host with these settings takes to start
+  report.host_start_ms = Math.round(performance.now() - started);
+  report.idle_host_memory = memoryOf(spare.service.pid);
   report.goal = { msgs_per_s_at_default: 5000, lost: 0, median_latency_ms: 1.5 };
   console.log(JSON.stringify(report, null, 2));
 } finally {

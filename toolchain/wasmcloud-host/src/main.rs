@@ -16,6 +16,14 @@ fn flag(name: &str) -> bool {
     var(name).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
 }
 
+fn number<T>(name: &str) -> anyhow::Result<Option<T>>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    var(name).map(|v| v.parse().with_context(|| format!("{name}: {v:?} is not a number"))).transpose()
+}
+
 fn secs(name: &str) -> anyhow::Result<Option<Duration>> {
     var(name)
         .map(|v| v.parse().map(Duration::from_secs).with_context(|| format!("{name}: seconds")))
@@ -49,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
         .filter(|f| !f.trim().is_empty())
         .map(|f| Features::from(f.trim()))
         .sum();
+    let defaults = HostConfig::default();
     let config = HostConfig {
         ctl_nats_url: nats.clone(),
         rpc_nats_url: nats,
@@ -66,10 +75,14 @@ async fn main() -> anyhow::Result<()> {
         // Upstream's name is WASMCLOUD_HEARTBEAT_INTERVAL; both are read, in seconds.
         heartbeat_interval: secs("WASMCLOUD_HOST_HEARTBEAT_INTERVAL")?
             .or(secs("WASMCLOUD_HEARTBEAT_INTERVAL")?),
-        rpc_timeout: match var("WASMCLOUD_RPC_TIMEOUT_MS") {
-            Some(ms) => Duration::from_millis(ms.parse().context("WASMCLOUD_RPC_TIMEOUT_MS")?),
-            None => HostConfig::default().rpc_timeout,
-        },
+        rpc_timeout: number("WASMCLOUD_RPC_TIMEOUT_MS")?.map_or(defaults.rpc_timeout, Duration::from_millis),
+        // The engine: its pool of instances and the memory each may have (upstream's names).
+        max_components: number("WASMCLOUD_MAX_COMPONENTS")?.unwrap_or(defaults.max_components),
+        max_linear_memory: number("WASMCLOUD_MAX_LINEAR_MEMORY")?.unwrap_or(defaults.max_linear_memory),
+        max_core_instances_per_component: number("WASMCLOUD_MAX_CORE_INSTANCES_PER_COMPONENT")?
+            .unwrap_or(defaults.max_core_instances_per_component),
+        max_execution_time: number("WASMCLOUD_MAX_EXECUTION_TIME_MS")?
+            .map_or(defaults.max_execution_time, Duration::from_millis),
         experimental_features: Features::new()
             .enable_builtin_http_server()
             .enable_builtin_messaging_nats()
