@@ -6,3 +6,4 @@ export { TinygoToolchain, tinygoStats, type TinygoOptions } from "./tinygo-toolc
 export { findTinygoImage, tinygoImageTag, type ContainerEngine } from "./tinygo-image.js";
 export { TOOLCHAIN_NAMES, type Toolchain, type ToolchainName } from "./toolchain.js";
 export { componentize, WIT_DIR } from "./componentize.js";
+export { pickToolchain, TOOLCHAIN_CHOICES, type ToolchainChoice, type ToolchainPick } from "./pick-toolchain.js";

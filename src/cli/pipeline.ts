@@ -8,7 +8,8 @@ import { loadProjectAndConfig, renderOptionsFrom, type CommonOptions } from "./c
 import type { Output } from "./output.js";
 import { buildProgress } from "./progress.js";
 
-export type ToolchainChoice = "go" | "tinygo" | "auto";
+export type { ToolchainChoice } from "../build/index.js";
+import type { ToolchainChoice } from "../build/index.js";
 
 export interface Built {
   project: Project;
@@ -21,7 +22,8 @@ export interface Built {
 }
 
 /** load → render → write gen/ → build every task; the shared first half of build, push and brush. */
-export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain?: ToolchainChoice; container?: boolean }, out: Output): Promise<Built> {
+/** forLocalHost: the components run on the embedded host, which keeps its instances (no pre-initialisation). */
+export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain?: ToolchainChoice; container?: boolean; forLocalHost?: boolean }, out: Output): Promise<Built> {
   const started = new Date();
   const { project, config } = await loadProjectAndConfig(dir, opts);
   const t0 = performance.now();
@@ -37,8 +39,8 @@ export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain
   const t1 = performance.now();
   try {
     // Loaded on use: the build stage pulls in jco and binaryen, which other commands never need.
-    const { buildProject } = await import("../build/index.js");
-    results = await buildProject(rendered, genDir, { toolchain: await pickToolchain(opts.toolchain ?? "auto", opts), parallel: config.parallelBuild, signal: controller.signal, onEvent: progress.onEvent });
+    const { buildProject, pickToolchain } = await import("../build/index.js");
+    results = await buildProject(rendered, genDir, { toolchain: await pickToolchain(opts.toolchain ?? "auto", { ...opts, preinitialize: !opts.forLocalHost }), parallel: config.parallelBuild, signal: controller.signal, onEvent: progress.onEvent });
   } finally {
     progress.stop();
     process.off("SIGINT", cancel);
@@ -54,25 +56,6 @@ export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain
   return { project, config, rendered, genDir, results: results as Built["results"], stages, started };
 }
 
-/**
- * go: mainline Go on this machine. tinygo: TinyGo in the pinned container, or the `tinygo` on
- * PATH with --no-container. auto: the tinygo container when its image is present (components
- * 7-14 times smaller, built the way wasmCloud builds Go), else go; with --no-container, a tinygo on
- * PATH, else go.
- */
-export async function pickToolchain(name: ToolchainChoice, o: { container?: boolean } = {}): Promise<Toolchain> {
-  const { GoToolchain, TinygoToolchain, findTinygoImage } = await import("../build/index.js");
-  const container = o.container ?? true;
-  if (name === "go") return new GoToolchain();
-  if (name === "tinygo") return new TinygoToolchain({ container });
-  if (!container) {
-    const { execa } = await import("execa");
-    const local = await execa("tinygo", ["version"], { reject: false });
-    return local.exitCode === 0 ? new TinygoToolchain({ container: false }) : new GoToolchain();
-  }
-  const image = await findTinygoImage();
-  return image ? new TinygoToolchain({ engine: image.engine, image: image.tag }) : new GoToolchain();
-}
 
 /** Compile errors are the user's (exit 2, every diagnostic); anything else is a runtime failure. */
 function throwIfFailed(results: TaskBuildResult[]): void {

@@ -12,12 +12,14 @@ import { DENSE_IMAGE_BYTES, mappedAtInstantiation, seedReason } from "../../src/
 import { coreModules, memoryImage } from "../../src/memory-image.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { exports, SECTION, sections } from "../../src/wasm-binary.js";
+import { pickToolchain } from "../../src/build/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { RENDER_OPTIONS } from "../helpers/fixtures.js";
 import { REPO_ROOT, tempProject } from "../helpers/project.js";
 
 const TASKS = {
-  echo: 'package main\n\nfunc exec_task(arg string) string { return arg }\n',
+  // Answers with the length of what it got: an 8 MiB answer would exceed wasmtime-py's own limit on host calls.
+  size: 'package main\n\nimport "strconv"\n\nfunc exec_task(arg string) string { return strconv.Itoa(len(arg)) }\n',
   double: 'package main\n\nimport "strconv"\n\nfunc exec_task(arg string) string {\n\tn, _ := strconv.Atoi(arg)\n\treturn strconv.Itoa(2 * n)\n}\n',
   dice: 'package main\n\nimport (\n\t"fmt"\n\t"math/rand/v2"\n)\n\nfunc exec_task(arg string) string { return fmt.Sprint(rand.Int64()) }\n',
   // init calls an import of the component (not WASI): wizer cannot run it at build time.
@@ -83,10 +85,10 @@ test("a Go task starts pre-initialised: no _initialize left to run, and its memo
 });
 
 test("the canonical-ABI arena, which pre-initialisation keeps small, takes an 8 MiB message; a larger one fails that call cleanly", () => {
-  assert.equal(notPreinitialised("echo"), undefined);
+  assert.equal(notPreinitialised("size"), undefined);
   const body = "x".repeat(8 << 20);
-  assert.equal(handle("echo", body).result.length, body.length);
-  assert.throws(() => handle("echo", body + "y".repeat(65 << 10)), (e: unknown) => /realloc return: beyond end of memory/.test(String((e as { stderr?: string }).stderr)));
+  assert.equal(handle("size", body).result, String(body.length));
+  assert.throws(() => handle("size", body + "y".repeat(65 << 10)), (e: unknown) => /realloc return: beyond end of memory/.test(String((e as { stderr?: string }).stderr)));
 });
 
 test("a task that links math/rand is not pre-initialised: every instance draws other numbers", () => {
@@ -108,6 +110,17 @@ test("an initialised memory too sparse for wasmtime to map keeps the plain modul
   assert.match(notPreinitialised("sparse") ?? "", /too sparse/);
   assert.ok(exported("sparse").includes("_initialize"));
   assert.equal(handle("sparse", "x").result, "x1");
+});
+
+test("for the embedded host, which keeps its instances, Go builds skip pre-initialisation (and cache apart)", async () => {
+  const local = new GoToolchain({ preinitialize: false });
+  assert.notEqual(await local.fingerprint(), await new GoToolchain().fingerprint());
+  assert.equal(((await pickToolchain("go", { preinitialize: false })) as GoToolchain).preinitialize, false);
+  assert.equal(((await pickToolchain("go")) as GoToolchain).preinitialize, true);
+  const rendered = await renderProject(await loadProject(project.dir), RENDER_OPTIONS);
+  const [result] = await buildProject({ ...rendered, tasks: rendered.tasks.filter((t) => t.dir === "double") }, writeGen(rendered), { toolchain: local, cache: new ComponentCache(cacheRoot), parallel: 1 });
+  assert.ok(result?.ok);
+  assert.ok(exports(sections(coreModules(readFileSync(result.wasm))[0]!).find((s) => s.id === SECTION.EXPORT)!.payload).some((e) => e.name === "_initialize"));
 });
 
 test("dense: under 16 MiB, or data over half its span; seeds: math/rand and math/rand/v2", () => {

@@ -9,7 +9,7 @@ import { buildProject, ComponentCache, GoToolchain, TinygoToolchain, tinygoImage
 import { containerCreateArgs } from "../../src/build/tinygo-container.js";
 import { findEngine, tinygoVersions, type ContainerEngine } from "../../src/build/tinygo-image.js";
 import { mapTinygoOutput } from "../../src/build/tinygo-errors.js";
-import { pickToolchain } from "../../src/cli/pipeline.js";
+import { pickToolchain } from "../../src/build/index.js";
 import { formatDiagnostic, InputError, RuntimeFailure } from "../../src/errors.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { loadProject } from "../../src/workflow/index.js";
