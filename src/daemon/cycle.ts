@@ -163,7 +163,7 @@ async function build(ctx: CycleContext, rendered: RenderedProject, genDir: strin
       components.set(res.component, { wasm: res.wasm, digest: res.digest });
       if (res.cacheHit) r.cached++;
       else r.compiled++;
-      ctx.emit({ type: "built", app: res.component, cacheHit: res.cacheHit, seconds: res.seconds });
+      ctx.emit({ type: "built", app: res.component, cacheHit: res.cacheHit, seconds: res.seconds, toolchain: res.toolchain, size: res.size });
       continue;
     }
     if (signal.aborted) continue;

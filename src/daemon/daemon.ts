@@ -74,7 +74,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       ? new (await import("./targets/local.js")).LocalTarget(await step((await import("./embedded.js")).startEmbedded(projectDir, config, { ...(o.limits ? { limits: o.limits } : {}), ...(o.onHostEvent ? { onEvent: o.onHostEvent } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) }), (e) => e.stop()), emit)
       : new LatticeTarget(await step(connectWithRetry(() => connectNats(config.nats, "pelatod-daemon"), emit), (nc) => nc.close()), config.lattice, config.nats.timeoutMs);
     cleanup.push(() => target.close());
-    const toolbox = new Toolbox(o.settings.buildIdleMs);
+    const toolbox = new Toolbox(o.settings.buildIdleMs, { choice: o.settings.toolchain, container: o.settings.container });
     let state = readState(projectDir, target.id);
     const ctx: CycleContext = {
       projectDir,

@@ -13,7 +13,7 @@ export function formatEvent(e: DaemonEvent, c: Colors): string | undefined {
     case "plan":
       return e.apps.map((a) => `${c.cyan(a.action.padEnd(9))} ${a.name} ${c.dim(`(${a.reason}${a.build ? ", build" : ""}${a.push ? ", push" : ""}${a.deploy ? ", deploy" : ""})`)}`).join("\n");
     case "built":
-      return `${c.green("built")}     ${e.app} ${c.dim(e.cacheHit ? "(cache)" : `${e.seconds.toFixed(1)} s`)}`;
+      return `${c.green("built")}     ${e.app} ${c.dim(`${e.toolchain} ${(e.size / 1024).toFixed(0)} KiB ${e.cacheHit ? "(cache)" : `${e.seconds.toFixed(1)} s`}`)}`;
     case "build-failed":
       return `${c.red("failed")}    ${e.app}: the old version keeps serving\n${e.diagnostics.length ? e.diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join("\n") : `  ${e.message}`}`;
     case "pushed":

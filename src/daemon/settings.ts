@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { InputError, type Diagnostic } from "../errors.js";
+import { TOOLCHAIN_CHOICES, type ToolchainChoice } from "../build/pick-toolchain.js";
 import type { RatePolicy } from "./rate-limit.js";
 
 // The daemon's own settings, resolved like the rest of the configuration (flags > environment >
@@ -26,9 +27,16 @@ export interface DaemonFlags {
   metrics?: string;
   instance?: string;
   allowKey?: string[];
+  toolchain?: string;
+  /** false with --no-container: a `tinygo` on PATH instead of the pinned container. */
+  container?: boolean;
 }
 
 export interface DaemonSettings {
+  /** How tasks are compiled (--toolchain, PELATO_TOOLCHAIN): the same choice as the CLI's. Default: auto. */
+  toolchain: ToolchainChoice;
+  /** false: TinyGo from PATH rather than the pinned container (--no-container). */
+  container: boolean;
   /** Quiet time after the last edit before a plan runs (PELATO_DEBOUNCE_MS). Default: 20 ms. */
   debounceMs: number;
   /** The build worker ends this long after its last job, giving its memory back (PELATO_BUILD_IDLE_S). Default: 60 s. */
@@ -75,11 +83,15 @@ export function resolveDaemonSettings(projectDir: string, flags: DaemonFlags = {
   }
   for (const k of keys) if (!/^U[A-Z2-7]{55}$/.test(k)) fail("PELATO_SERVE_KEYS", `"${k.slice(0, 12)}…" is not a public user nkey (U followed by 55 base32 characters)`);
 
+  const toolchainRaw = raw("PELATO_TOOLCHAIN", flags.toolchain) ?? "auto";
+  if (!(TOOLCHAIN_CHOICES as readonly string[]).includes(toolchainRaw)) fail("PELATO_TOOLCHAIN", `"${toolchainRaw}" is not one of ${TOOLCHAIN_CHOICES.join(", ")}`);
   const buildIdleS = int("PELATO_BUILD_IDLE_S", raw("PELATO_BUILD_IDLE_S"), DEFAULT_BUILD_IDLE_S, 0);
   const windowS = int("PELATO_REPLAY_WINDOW_S", raw("PELATO_REPLAY_WINDOW_S"), DEFAULT_REPLAY_WINDOW_S, 1);
   const perMinute = int("PELATO_SERVE_RATE", raw("PELATO_SERVE_RATE"), DEFAULT_SERVE_RATE, 1);
   if (problems.length > 0) throw new InputError(problems);
   return {
+    toolchain: toolchainRaw as ToolchainChoice,
+    container: flags.container ?? true,
     debounceMs,
     buildIdleMs: buildIdleS * 1000,
     ...(metrics ? { metrics } : {}),

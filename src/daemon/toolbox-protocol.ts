@@ -1,3 +1,4 @@
+import type { ToolchainChoice } from "../build/pick-toolchain.js";
 import type { Diagnostic } from "../errors.js";
 import type { PushItem, PushReport } from "../oci/index.js";
 import type { RenderedProject } from "../render/index.js";
@@ -12,8 +13,11 @@ export interface WireRegistry {
 }
 
 export type ToWorker =
-  /** `forLocalHost`: also transpile each component for the local host, so that starting it costs no transpile. */
-  | { type: "build"; id: number; rendered: RenderedProject; genDir: string; parallel: number; forLocalHost: boolean }
+  /**
+   * `forLocalHost`: also transpile each component for the local host, so that starting it costs no
+   * transpile (and mainline Go skips pre-initialisation). `toolchain`, `container`: as the CLI's.
+   */
+  | { type: "build"; id: number; rendered: RenderedProject; genDir: string; parallel: number; forLocalHost: boolean; toolchain: ToolchainChoice; container: boolean }
   | { type: "push"; id: number; item: PushItem; registry: WireRegistry; projectDir: string }
   | { type: "abort"; id: number };
 

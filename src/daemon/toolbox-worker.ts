@@ -28,8 +28,8 @@ async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWork
     const report = await pushComponents([m.item], { registry: { ...rest, ...(password !== undefined ? { password: new Secret(password) } : {}) }, projectDir: m.projectDir });
     return { type: "pushed", id: m.id, report };
   }
-  const { buildProject, GoToolchain } = await import("../build/index.js");
-  toolchain ??= Promise.resolve(new GoToolchain());
+  const { buildProject, pickToolchain } = await import("../build/index.js");
+  toolchain ??= pickToolchain(m.toolchain, { container: m.container, preinitialize: !m.forLocalHost }); // one choice per daemon
   const controller = new AbortController();
   aborts.set(m.id, controller);
   try {

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { CompileError, TaskBuildResult } from "../build/index.js";
+import type { CompileError, TaskBuildResult, ToolchainChoice } from "../build/index.js";
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import type { PushItem, PushReport } from "../oci/index.js";
@@ -22,14 +22,17 @@ export class Toolbox {
   #pending = new Map<number, { resolve(m: FromWorker): void; reject(e: Error): void }>();
   #nextId = 1;
 
-  constructor(readonly idleMs = DEFAULT_TOOLBOX_IDLE_MS) {}
+  constructor(
+    readonly idleMs = DEFAULT_TOOLBOX_IDLE_MS,
+    readonly toolchain: { choice: ToolchainChoice; container: boolean } = { choice: "auto", container: true },
+  ) {}
 
   async build(rendered: RenderedProject, genDir: string, o: { parallel: number; forLocalHost: boolean }, signal: AbortSignal): Promise<TaskBuildResult[]> {
     const id = this.#nextId++;
     const onAbort = () => this.#worker?.send({ type: "abort", id } satisfies ToWorker);
     signal.addEventListener("abort", onAbort, { once: true });
     try {
-      const reply = await this.#call({ type: "build", id, rendered, genDir, ...o });
+      const reply = await this.#call({ type: "build", id, rendered, genDir, ...o, toolchain: this.toolchain.choice, container: this.toolchain.container });
       if (reply.type !== "built") throw new Error("unexpected reply");
       return reply.results.map((r) => {
         if (r.ok) return r;

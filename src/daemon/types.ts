@@ -79,7 +79,7 @@ export type DaemonEvent =
   /** `seq` counts the batches of edits; a cycle event's `upToChange` is the last batch its plan saw. */
   | { type: "change"; seq: number; paths: string[] }
   | { type: "plan"; cycle: number; apps: AppPlan[] }
-  | { type: "built"; app: string; cacheHit: boolean; seconds: number }
+  | { type: "built"; app: string; cacheHit: boolean; seconds: number; toolchain: string; size: number }
   | { type: "build-failed"; app: string; message: string; diagnostics: Diagnostic[] }
   | { type: "pushed"; app: string; ref: string; skipped: boolean }
   | { type: "push-failed"; app: string; message: string }

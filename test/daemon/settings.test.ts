@@ -19,6 +19,12 @@ test("defaults, then .env, then environment, then flags", () => {
     assert.equal(resolveDaemonSettings(p.dir, {}, { PELATO_DEBOUNCE_MS: "5" }).debounceMs, 5);
     assert.equal(resolveDaemonSettings(p.dir, { debounce: "7" }, { PELATO_DEBOUNCE_MS: "5" }).debounceMs, 7);
     assert.equal(resolveDaemonSettings(p.dir, { metrics: "off" }, {}).metrics, undefined);
+    // The toolchain: as the CLI's, auto unless chosen.
+    assert.equal(d.toolchain, "auto");
+    assert.equal(d.container, true);
+    assert.equal(resolveDaemonSettings(p.dir, {}, { PELATO_TOOLCHAIN: "go" }).toolchain, "go");
+    assert.equal(resolveDaemonSettings(p.dir, { toolchain: "tinygo", container: false }, { PELATO_TOOLCHAIN: "go" }).toolchain, "tinygo");
+    assert.equal(resolveDaemonSettings(p.dir, { toolchain: "tinygo", container: false }, {}).container, false);
   } finally {
     p.cleanup();
   }
@@ -44,6 +50,8 @@ test("bad values are input errors naming the variable; /metrics only on loopback
   bad({ PELATO_DEBOUNCE_MS: "-1" }, /PELATO_DEBOUNCE_MS/);
   bad({ PELATO_INSTANCE: "a.b" }, /PELATO_INSTANCE: "a.b" is not a subject token/);
   bad({ PELATO_SERVE_KEYS_FILE: "/nonexistent/keys" }, /cannot read/);
+  bad({ PELATO_TOOLCHAIN: "gcc" }, /PELATO_TOOLCHAIN: "gcc" is not one of go, tinygo, auto/);
+  bad({ PELATO_BUILD_IDLE_S: "soon" }, /PELATO_BUILD_IDLE_S: "soon"/);
   assert.deepEqual(parseLoopback("[::1]:80"), { host: "::1", port: 80 });
   assert.equal(parseLoopback("localhost:70000"), undefined);
 });

@@ -4,6 +4,8 @@ import { outputFor, withCommonOptions, type CommonOptions } from "../context.js"
 import { withNatsOptions } from "../lattice.js";
 import type { DaemonEvent, DaemonFlags } from "../../daemon/index.js";
 import { DEFAULT_DEBOUNCE_MS } from "../../daemon/settings.js";
+import { wholeNumberOption } from "../numeric-option.js";
+import { noContainerOption } from "./build.js";
 
 export type DaemonCommandFlags = CommonOptions & DaemonFlags & { local?: boolean; serve?: boolean; messageTimeout: string; memoryLimit: string };
 
@@ -14,8 +16,10 @@ export function withDaemonOptions(cmd: Command): Command {
     .addOption(new Option("--metrics <host:port|off>", "loopback address of /metrics and /healthz (PELATO_METRICS, default 127.0.0.1:9464)"))
     .addOption(new Option("--instance <name>", "this daemon's service subjects: pelato.<instance>.<endpoint> (PELATO_INSTANCE, default the host name)"))
     .addOption(new Option("--allow-key <nkey...>", "public user nkeys allowed to call the service (PELATO_SERVE_KEYS)"))
-    .addOption(new Option("--message-timeout <ms>", "--local: longest a task may spend on one message").default("5000"))
-    .addOption(new Option("--memory-limit <MiB>", "--local: largest memory of one task").default("256"));
+    .addOption(new Option("--toolchain <name>", "compiler, as for pelatod build: go, tinygo or auto (PELATO_TOOLCHAIN, default auto)").choices(["go", "tinygo", "auto"]))
+    .addOption(noContainerOption())
+    .addOption(wholeNumberOption("--message-timeout <ms>", "--local: longest a task may spend on one message", 1, 3_600_000).default(5000))
+    .addOption(wholeNumberOption("--memory-limit <MiB>", "--local: largest memory of one task", 1, 4096).default(256));
 }
 
 export function watchCommand(): Command {
@@ -64,7 +68,7 @@ export async function runDaemon(dir: string, opts: DaemonCommandFlags, mode: { w
     emit,
     onHostEvent,
     onProgress: (l) => out.progress(l),
-    limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) << 20 },
+    limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) * 2 ** 20 },
     signal: starting.signal,
   }).catch((err: unknown) => {
     if (starting.signal.aborted) process.exit(0);

@@ -22,7 +22,9 @@ export interface DaemonProcess {
 
 /** Runs `pelatod <args> --json` as a user would, collecting its events. */
 export function spawnDaemon(args: string[], env: NodeJS.ProcessEnv = {}): DaemonProcess {
-  const child = spawn(process.execPath, [CLI, ...args, "--json"], { env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // Mainline Go unless a test chooses: the daemon's tests hold and count `go` (held-go.ts), and
+  // its builds take a fraction of a second.
+  const child = spawn(process.execPath, [CLI, ...args, "--json"], { env: { ...process.env, NO_COLOR: "1", PELATO_TOOLCHAIN: "go", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const events: Ev[] = [];
   let stderr = "";
   let buffer = "";
