@@ -1,5 +1,6 @@
 import { readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "./errors.js";
 
 /** One thing a cache holds (a component and its record, a transpiled component's folder). */
 export interface CacheEntry {
@@ -16,7 +17,8 @@ const MB = 1 << 20;
 /** Each of pelato's growing caches (components, transpiled components) is kept under this. Default: 1024 MB. */
 export function cacheLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
   const mb = Number(env.PELATO_CACHE_MAX_MB ?? 1024);
-  return Number.isFinite(mb) && mb >= 0 ? mb * MB : 1024 * MB;
+  if (!Number.isInteger(mb) || mb < 0) throw new UsageError(`PELATO_CACHE_MAX_MB: "${env.PELATO_CACHE_MAX_MB}" is not a whole number of megabytes`);
+  return mb * MB;
 }
 
 /** Which entries go, least recently used first, until the rest fit in `maxBytes`; recent ones never. */

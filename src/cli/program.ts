@@ -24,9 +24,15 @@ export function createProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), pushCommand(), brushCommand(), deployCommand(), removeCommand(), statusCommand(), upCommand(), sendCommand(), latticeCommand(), watchCommand(), serveCommand()]) {
-    program.addCommand(cmd.exitOverride().showHelpAfterError("(run with --help for usage)"));
+    program.addCommand(overridingExit(cmd));
   }
   return program;
+}
+
+/** commander exits by itself unless told not to, command by command: `run` turns its errors into exit 2. */
+function overridingExit(cmd: Command): Command {
+  for (const sub of cmd.commands) overridingExit(sub);
+  return cmd.exitOverride().showHelpAfterError("(run with --help for usage)");
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 runtime failure, 2 bad input or usage. */

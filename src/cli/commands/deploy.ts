@@ -6,11 +6,12 @@ import { deployManifests, pinManifest, waitForApplications, type Manifest, type 
 import { loadProjectAndConfig, outputFor, renderOptionsFrom, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import type { Output } from "../output.js";
+import { wholeNumberOption } from "../numeric-option.js";
 
 export type DeployFlags = CommonOptions & { wait: boolean; waitTimeout: string };
 
 export function withDeployOptions(cmd: Command): Command {
-  return cmd.option("--no-wait", "return once wadm has accepted the deploy requests").addOption(new Option("--wait-timeout <seconds>", "how long to wait for deployed").default("120"));
+  return cmd.option("--no-wait", "return once wadm has accepted the deploy requests").addOption(wholeNumberOption("--wait-timeout <seconds>", "how long to wait for deployed", 1, 86_400).default(120));
 }
 
 export function deployCommand(): Command {

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { outputFor } from "../context.js";
 import { resolveConfig } from "../../config/index.js";
+import { wholeNumberOption } from "../numeric-option.js";
 
 interface LatticeFlags {
   hosts: string;
@@ -18,10 +19,10 @@ export function latticeCommand(): Command {
     .command("up")
     .description("start NATS (JetStream), wadm, an OCI registry and one wasmCloud host per label on loopback; Ctrl-C stops them all")
     .addOption(new Option("--hosts <labels>", "host-type label of each host, comma-separated").default("edge,cloud"))
-    .addOption(new Option("--nats-port <port>", "NATS port (default: a free one)"))
-    .addOption(new Option("--registry-port <port>", "registry port (default: a free one)"))
-    .addOption(new Option("--heartbeat <seconds>", "host heartbeat interval (wasmCloud's default: 30)"))
-    .addOption(new Option("--cleanup <seconds>", "wadm's cleanup interval for silent hosts (wadm's default: 70)"))
+    .addOption(wholeNumberOption("--nats-port <port>", "NATS port (default: a free one)", 1, 65_535))
+    .addOption(wholeNumberOption("--registry-port <port>", "registry port (default: a free one)", 1, 65_535))
+    .addOption(wholeNumberOption("--heartbeat <seconds>", "host heartbeat interval (wasmCloud's default: 30)", 1, 3600))
+    .addOption(wholeNumberOption("--cleanup <seconds>", "wadm's cleanup interval for silent hosts (wadm's default: 70)", 1, 86_400))
     .addOption(new Option("--lattice <name>", "lattice name (PELATO_LATTICE)"))
     .option("--json", "print where things listen as one JSON document")
     .action(async (opts: LatticeFlags) => {

@@ -8,6 +8,7 @@ import { connectNats } from "../../nats/connect.js";
 import { TEMPLATES } from "../../render/index.js";
 import { downstreamOfHttp, downstreamTopics, loadProject, type TemplateName } from "../../workflow/index.js";
 import { outputFor } from "../context.js";
+import { wholeNumberOption } from "../numeric-option.js";
 
 interface SendFlags {
   json?: boolean;
@@ -25,9 +26,9 @@ export function sendCommand(): Command {
     .argument("<payload>", "the message body, e.g. '{\"Data\":21.5}'")
     .argument("[dir]", "project folder: its running `pelatod up` and its pipeline", ".")
     .addOption(new Option("--listen <topic...>", "topics to print instead of those downstream in the workflow"))
-    .addOption(new Option("--count <n>", "stop after this many messages arrived"))
+    .addOption(wholeNumberOption("--count <n>", "stop after this many messages arrived", 1, 1_000_000_000))
     .option("--no-wait", "publish and return at once")
-    .addOption(new Option("--timeout <seconds>", "how long to listen").default("5"))
+    .addOption(wholeNumberOption("--timeout <seconds>", "how long to listen", 1, 86_400).default(5))
     .option("--json", "print one machine-readable JSON document")
     .action(async (target: string, payload: string, dir: string, opts: SendFlags) => {
       const out = outputFor(opts);
