@@ -10,4 +10,12 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
     },
   },
+  {
+    // The CLI parses flags, calls the stages and prints: no stage (the daemon included) reaches up into it.
+    files: ["src/**/*.ts"],
+    ignores: ["src/cli/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/cli", "**/cli/**"], message: "src/cli is the outermost layer: move what is shared into the stage it belongs to." }] }],
+    },
+  },
 );

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { resolveConfig } from "../src/config/index.js";
-import { renderOptionsFrom } from "../src/cli/context.js";
+import { renderOptionsFrom } from "../src/render/index.js";
 import { renderProject, writeGen } from "../src/render/index.js";
 import { loadProject } from "../src/workflow/index.js";
 import { generateProject } from "../test/helpers/project-generator.js";

@@ -35,3 +35,13 @@ test("every package src/ imports is a dependency; every one test/ and bench/ imp
 test("the scan finds dynamic imports too (binaryen is loaded with import())", () => {
   assert.ok(imported(join(REPO_ROOT, "src")).has("binaryen"));
 });
+
+test("no stage imports src/cli (an eslint rule; the daemon used to reach into it for render options)", async () => {
+  const { ESLint } = await import("eslint");
+  const eslint = new ESLint({ cwd: REPO_ROOT });
+  const probe = 'import { outputFor } from "../cli/context.js";\nexport const o = outputFor;\n';
+  const [inDaemon] = await eslint.lintText(probe, { filePath: join(REPO_ROOT, "src", "daemon", "probe.ts") });
+  assert.ok(inDaemon!.messages.some((m) => m.ruleId === "no-restricted-imports"), JSON.stringify(inDaemon!.messages));
+  const [inCli] = await eslint.lintText(probe.replace("../cli/", "./"), { filePath: join(REPO_ROOT, "src", "cli", "probe.ts") });
+  assert.ok(!inCli!.messages.some((m) => m.ruleId === "no-restricted-imports"));
+});

@@ -1,6 +1,5 @@
 import { Command, Option } from "commander";
 import { resolveConfig, type ConfigFlags, type ResolvedConfig } from "../config/index.js";
-import { BUILTIN_PROVIDER_IMAGES, DEFAULT_PROVIDER_IMAGES, type RenderOptions } from "../render/index.js";
 import { loadProject, type Project } from "../workflow/index.js";
 import { Output } from "./output.js";
 
@@ -30,15 +29,4 @@ export async function loadProjectAndConfig(dir: string, opts: CommonOptions): Pr
   const config = resolveConfig(dir, opts);
   const project = await loadProject(dir);
   return { project, config };
-}
-
-export function renderOptionsFrom(config: ResolvedConfig): RenderOptions {
-  // Providers follow pelatod's NATS only when the user pointed it somewhere; otherwise they use their host's.
-  const natsConfigured = ["NATS_HOST", "NATS_PORT", "NATS_URL"].some((v) => config.sources[v] !== "default");
-  return {
-    registry: config.registry.url,
-    httpPort: config.httpPort,
-    providers: { ...(config.providers === "builtin" ? BUILTIN_PROVIDER_IMAGES : DEFAULT_PROVIDER_IMAGES) },
-    ...(natsConfigured ? { clusterUri: config.nats.servers[0]! } : {}),
-  };
 }

@@ -1,10 +1,10 @@
-import type { TaskBuildResult, Toolchain } from "../build/index.js";
+import type { TaskBuildResult } from "../build/index.js";
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/run-log.js";
-import { renderProject, writeGen, type RenderedProject } from "../render/index.js";
+import { renderOptionsFrom, renderProject, writeGen, type RenderedProject } from "../render/index.js";
 import type { Project } from "../workflow/index.js";
-import { loadProjectAndConfig, renderOptionsFrom, type CommonOptions } from "./context.js";
+import { loadProjectAndConfig, type CommonOptions } from "./context.js";
 import type { Output } from "./output.js";
 import { buildProgress } from "./progress.js";
 

@@ -1,7 +1,6 @@
-import { renderOptionsFrom } from "../cli/context.js";
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
-import { renderProject, writeGen, type RenderedProject } from "../render/index.js";
+import { renderOptionsFrom, renderProject, writeGen, type RenderedProject } from "../render/index.js";
 import { pinManifest, type Manifest } from "../wadm/index.js";
 import { loadProject } from "../workflow/index.js";
 import { desiredApps } from "./desired.js";

@@ -1,9 +1,9 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { ResolvedConfig } from "../../config/index.js";
 import { InputError, RuntimeFailure } from "../../errors.js";
-import { imageRef, renderProject, writeGen, type RenderedProject } from "../../render/index.js";
+import { imageRef, renderOptionsFrom, renderProject, writeGen, type RenderedProject } from "../../render/index.js";
 import { deployManifests, pinManifest, waitForApplications, type Manifest, type WaitResult } from "../../wadm/index.js";
-import { loadProjectAndConfig, outputFor, renderOptionsFrom, withCommonOptions, type CommonOptions } from "../context.js";
+import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import type { Output } from "../output.js";
 import { wholeNumberOption } from "../numeric-option.js";

@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { relative } from "node:path";
 import { appendRunLog } from "../../metrics/run-log.js";
-import { renderProject, writeGen } from "../../render/index.js";
-import { loadProjectAndConfig, outputFor, renderOptionsFrom, withCommonOptions, type CommonOptions } from "../context.js";
+import { renderOptionsFrom, renderProject, writeGen } from "../../render/index.js";
+import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 
 export function genCommand(): Command {
   return withCommonOptions(new Command("gen").description("render every task into gen/<component>/ (Go project + wadm.yaml) and gen/project.wadm.yaml")).action(

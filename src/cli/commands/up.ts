@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { join } from "node:path";
 import { PROVIDER_NAMES } from "../../render/index.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
