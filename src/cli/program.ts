@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { UsageError } from "../errors.js";
 import { brushCommand } from "./commands/brush.js";
+import { callCommand } from "./commands/call.js";
 import { buildCommand } from "./commands/build.js";
 import { deployCommand } from "./commands/deploy.js";
 import { genCommand } from "./commands/gen.js";
@@ -23,7 +24,7 @@ export function createProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), pushCommand(), brushCommand(), deployCommand(), removeCommand(), statusCommand(), upCommand(), sendCommand(), latticeCommand(), watchCommand(), serveCommand()]) {
+  for (const cmd of [initCommand(), validateCommand(), genCommand(), graphCommand(), buildCommand(), pushCommand(), brushCommand(), deployCommand(), removeCommand(), statusCommand(), upCommand(), sendCommand(), latticeCommand(), watchCommand(), serveCommand(), callCommand()]) {
     program.addCommand(overridingExit(cmd));
   }
   return program;
