@@ -18,17 +18,20 @@ export interface ConfigFlags {
 
 export type ConfigSource = "flag" | "environment" | ".env" | "default";
 
+/** The registry of component images (REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD), as every stage takes it. */
+export interface RegistrySettings {
+  /** host[:port][/namespace], without scheme. Default: localhost:5000. */
+  url: string;
+  /** False when REGISTRY_URL was set nowhere: push then writes an OCI layout instead. */
+  configured: boolean;
+  /** Plain http: set by an http:// scheme or for loopback hosts. */
+  insecure: boolean;
+  user?: string;
+  password?: Secret;
+}
+
 export interface ResolvedConfig {
-  registry: {
-    /** host[:port][/namespace], without scheme. Default: localhost:5000. */
-    url: string;
-    /** False when REGISTRY_URL was set nowhere: push then writes an OCI layout instead. */
-    configured: boolean;
-    /** Plain http: set by an http:// scheme or for loopback hosts. */
-    insecure: boolean;
-    user?: string;
-    password?: Secret;
-  };
+  registry: RegistrySettings;
   /** Builds at once. PARALLEL_BUILD: a number, or True (= cores, the default) / False (= 1). */
   parallelBuild: number;
   nats: NatsSettings;

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { CompileError, TaskBuildResult, ToolchainChoice } from "../build/index.js";
-import type { ResolvedConfig } from "../config/index.js";
+import type { RegistrySettings } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import type { PushItem, PushReport } from "../oci/index.js";
 import type { RenderedProject } from "../render/index.js";
@@ -44,7 +44,7 @@ export class Toolbox {
     }
   }
 
-  async push(item: PushItem, registry: ResolvedConfig["registry"], projectDir: string): Promise<PushReport> {
+  async push(item: PushItem, registry: RegistrySettings, projectDir: string): Promise<PushReport> {
     const { password, ...rest } = registry;
     const reply = await this.#call({ type: "push", id: this.#nextId++, item, registry: { ...rest, ...(password ? { password: password.reveal() } : {}) }, projectDir });
     if (reply.type !== "pushed") throw new Error("unexpected reply");

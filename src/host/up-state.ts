@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROJECT_STATE_DIR } from "../paths.js";
 import { processAlive } from "../process-alive.js";
 
 /** What a running `pelatod up` tells other commands (`send`): written to .pelato/up.json. */
@@ -13,7 +14,7 @@ export interface UpState {
   apps: string[];
 }
 
-export const STATE_DIR = ".pelato";
+export const STATE_DIR = PROJECT_STATE_DIR;
 const FILE = "up.json";
 
 export function writeUpState(projectDir: string, state: UpState): void {

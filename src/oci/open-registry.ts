@@ -1,16 +1,9 @@
-import type { Secret } from "../config/secret.js";
+import type { RegistrySettings } from "../config/index.js";
 import type { ClientStackOptions } from "./client.js";
 import { createCredentialLookup } from "./credentials.js";
 import { Registry } from "./registry.js";
 
-/** pelatod's resolved registry settings (REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD). */
-export interface RegistrySettings {
-  url: string;
-  configured: boolean;
-  insecure: boolean;
-  user?: string;
-  password?: Secret;
-}
+export type { RegistrySettings };
 
 /** A Registry for `host` with the credentials the settings (or ~/.docker/config.json) give. */
 export function openRegistry(host: string, s: RegistrySettings, o: Omit<ClientStackOptions, "credential"> & { dockerConfig?: string } = {}): Registry {

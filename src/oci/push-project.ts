@@ -14,6 +14,7 @@ import type { RepositoryOptions } from "./repository.js";
 import type { Target } from "./target.js";
 import { openRegistry, type RegistrySettings } from "./open-registry.js";
 import { componentInterfaces } from "./wit.js";
+import { PROJECT_STATE_DIR } from "../paths.js";
 
 // Strategy: one destination (a registry, or the project's OCI layout when no registry is
 // configured); check it answers before anything is sent; then per component, in a bounded pool:
@@ -49,7 +50,7 @@ export interface PushOptions {
 
 export const DEFAULT_PUSH_PARALLEL = 4;
 /** Where push writes when REGISTRY_URL is not set, relative to the project. */
-export const LAYOUT_DIR = join(".pelato", "oci");
+export const LAYOUT_DIR = join(PROJECT_STATE_DIR, "oci");
 
 export interface TaskPushResult {
   component: string;

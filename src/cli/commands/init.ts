@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
-import { EXAMPLES_DIR } from "../../paths.js";
+import { EXAMPLES_DIR, PROJECT_STATE_DIR } from "../../paths.js";
 import { outputFor } from "../context.js";
 
 const SAMPLE = "temperature";
@@ -21,7 +21,7 @@ export function initCommand(): Command {
       mkdirSync(target, { recursive: true });
       cpSync(join(EXAMPLES_DIR, SAMPLE, "workflow.yaml"), join(target, "workflow.yaml"));
       cpSync(join(EXAMPLES_DIR, SAMPLE, "tasks"), join(target, "tasks"), { recursive: true });
-      if (!existsSync(join(target, ".gitignore"))) writeFileSync(join(target, ".gitignore"), "gen/\n.pelato/\nmetrics.yaml\n");
+      if (!existsSync(join(target, ".gitignore"))) writeFileSync(join(target, ".gitignore"), `gen/\n${PROJECT_STATE_DIR}/\nmetrics.yaml\n`);
       const files = ["workflow.yaml", "tasks/convert.go", "tasks/filter.go", ".gitignore"];
       out.result({ dir: target, files }, `created a sample project in ${dir}:\n${files.map((f) => `  ${f}`).join("\n")}\nnext: pelatod validate ${dir} && pelatod gen ${dir}`);
     });
