@@ -34,7 +34,7 @@ export class GoToolchain implements Toolchain {
 
   fingerprint(): Promise<string> {
     this.#fingerprint ??= execa("go", ["version"], { env: goEnv() })
-      .then(({ stdout }) => `${stdout.trim()}|${GO_BUILD_FLAGS.join(" ")}|${this.preinitialize ? `wizer ${WIZER_VERSION} ${WIZER_ARGS.join(" ")}` : "not pre-initialised"}|jco ${JCO_VERSION}|${COMPONENTIZE_METHOD}`)
+      .then(({ stdout }) => `${stdout.trim()}|${GO_BUILD_FLAGS.join(" ")}|${this.preinitialize && WIZER_VERSION ? `wizer ${WIZER_VERSION} ${WIZER_ARGS.join(" ")}` : "not pre-initialised"}|jco ${JCO_VERSION}|${COMPONENTIZE_METHOD}`)
       .catch((err: unknown) => {
         throw new RuntimeFailure("the go toolchain needs Go >= 1.24 on PATH (go version failed)", { cause: err });
       });

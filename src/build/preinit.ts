@@ -8,9 +8,16 @@ import { execa } from "execa";
 import { RuntimeFailure } from "../errors.js";
 import { memoryImage, type MemoryImage } from "../memory-image.js";
 
+/** wizer's prebuilt binary for this platform (npm has linux-x64 here; see package.json's optionalDependencies). */
 const WIZER_PACKAGE = `@bytecodealliance/wizer-${process.platform}-${process.arch}`;
-/** Part of a component's cache key. */
-export const WIZER_VERSION: string = (createRequire(import.meta.url)("@bytecodealliance/wizer/package.json") as { version: string }).version;
+/** Part of a component's cache key; undefined where wizer's prebuilt binary does not exist (it is an optional dependency). */
+export const WIZER_VERSION: string | undefined = (() => {
+  try {
+    return (createRequire(import.meta.url)(`${WIZER_PACKAGE}/package.json`) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+})();
 export const WIZER_ARGS = ["--allow-wasi", "--init-func", "_initialize"];
 
 /**
@@ -43,7 +50,9 @@ export type Preinit = { core: Uint8Array; preinitialized: true } | { core: Uint8
 
 /** Pre-initialises a Go core module; keeps the module as it was when the result would start slower. */
 export async function preinitialize(corePath: string, outPath: string, signal: AbortSignal, original: Uint8Array): Promise<Preinit> {
-  const result = await execa(await wizerPath(), [...WIZER_ARGS, "-o", outPath, corePath], { cancelSignal: signal, reject: false, all: true, env: { PATH: process.env.PATH ?? "" }, extendEnv: false });
+  const wizer = await wizerPath();
+  if (!wizer) return { core: original, preinitialized: false, reason: `wizer has no prebuilt binary here (${WIZER_PACKAGE} is not installed)` };
+  const result = await execa(wizer, [...WIZER_ARGS, "-o", outPath, corePath], { cancelSignal: signal, reject: false, all: true, env: { PATH: process.env.PATH ?? "" }, extendEnv: false });
   if (result.isCanceled) throw new RuntimeFailure("pre-initialisation was cancelled");
   if (result.exitCode !== 0) {
     return { core: original, preinitialized: false, reason: `wizer could not run _initialize: ${lastLine(String(result.all ?? ""))}` };
@@ -57,13 +66,12 @@ export async function preinitialize(corePath: string, outPath: string, signal: A
   return { core, preinitialized: true };
 }
 
-let wizer: Promise<string> | undefined;
-export function wizerPath(): Promise<string> {
+let wizer: Promise<string | undefined> | undefined;
+/** The prebuilt wizer for this platform, or undefined where npm has none (the module then starts as it was built). */
+export function wizerPath(): Promise<string | undefined> {
   wizer ??= import(WIZER_PACKAGE).then(
     (m: { default: string }) => m.default,
-    (err: unknown) => {
-      throw new RuntimeFailure(`${WIZER_PACKAGE} is not installed (npm install): mainline Go builds need wizer`, { cause: err });
-    },
+    () => undefined,
   );
   return wizer;
 }
