@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { renderOptionsFrom, renderProject, writeGen, type RenderedProject } from "../render/index.js";
-import { pinManifest, type Manifest } from "../wadm/index.js";
+import { pinManifest } from "../wadm/index.js";
 import { loadProject } from "../workflow/index.js";
 import { desiredApps } from "./desired.js";
 import { isNoop, planRedeploy } from "./plan.js";
@@ -115,7 +115,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
     const digest = comp?.digest ?? deployed[a.name]!.digest;
     // A lattice gets the manifest pinned to the pushed image's digest, as deploy and brush send it.
     const imageDigest = d.image ? (pushed.get(a.name) ?? deployed[a.name]?.imageDigest) : undefined;
-    const manifest = d.image && imageDigest ? pinManifest(task.manifest as Manifest, new Map([[d.image, imageDigest]])) : (task.manifest as Manifest);
+    const manifest = d.image && imageDigest ? pinManifest(task.manifest, new Map([[d.image, imageDigest]])) : task.manifest;
     const targetVersion = manifest.metadata.annotations.version!;
     try {
       const out = await timed(() => ctx.target.deploy({ name: a.name, version: d.version, manifest, wasm: comp?.wasm ?? "", digest }));

@@ -1,4 +1,5 @@
 import { RuntimeFailure } from "../errors.js";
+import type { LinkTrait, Manifest, ScalerTrait } from "../render/index.js";
 
 /** What the local host needs to run one application, read from its wadm manifest. */
 export interface LocalApp {
@@ -17,29 +18,15 @@ export interface LocalApp {
   concurrency: number;
 }
 
-interface Component {
-  name: string;
-  type: string;
-  properties: { image?: string; config?: { properties?: Record<string, string> }[] };
-  traits?: { type: string; properties: Record<string, unknown> }[];
-}
-
-interface LinkProps {
-  interfaces?: string[];
-  target?: { name?: string };
-  source?: { config?: { properties?: Record<string, string> }[] };
-}
-
 /** Reads a manifest the way a wasmCloud host with the NATS, HTTP and KV providers would. */
-export function appFromManifest(manifest: Record<string, unknown>, wasm: Uint8Array, digest: string): LocalApp {
-  const metadata = manifest.metadata as { name: string; annotations: Record<string, string> };
-  const components = (manifest.spec as { components: Component[] }).components;
-  const component = components.find((c) => c.type === "component");
+export function appFromManifest(manifest: Manifest, wasm: Uint8Array, digest: string): LocalApp {
+  const { metadata, spec } = manifest;
+  const component = spec.components.find((c) => c.type === "component");
   if (!component) throw new RuntimeFailure(`${metadata.name}: the manifest has no component`);
-  const config = Object.assign({}, ...(component.properties.config ?? []).map((c) => c.properties ?? {})) as Record<string, string>;
-  const links = components.flatMap((c) => (c.traits ?? []).filter((t) => t.type === "link").map((t) => t.properties as LinkProps));
+  const config: Record<string, string> = Object.assign({}, ...(component.properties.config ?? []).map((c) => c.properties));
+  const links = spec.components.flatMap((c) => c.traits.filter((t): t is LinkTrait => t.type === "link").map((t) => t.properties));
   const sourceProps = (interfaceName: string) =>
-    links.filter((l) => l.interfaces?.includes(interfaceName) && l.target?.name === component.name).flatMap((l) => (l.source?.config ?? []).map((c) => c.properties ?? {}));
+    links.filter((l) => l.interfaces.includes(interfaceName) && l.target.name === component.name).flatMap((l) => (l.source?.config ?? []).map((c) => c.properties));
   const subscriptions = sourceProps("handler")
     .flatMap((p) => (p.subscriptions ?? "").split(",").map((s) => s.trim()).filter(Boolean))
     .map((s) => {
@@ -47,17 +34,17 @@ export function appFromManifest(manifest: Record<string, unknown>, wasm: Uint8Ar
       return { subject: subject!, ...(queue ? { queue } : {}) };
     });
   const address = sourceProps("incoming-handler").map((p) => p.address).find(Boolean);
-  const scaler = (component.traits ?? []).find((t) => t.type === "spreadscaler")?.properties as { instances?: number; spread?: { requirements?: Record<string, string> }[] } | undefined;
-  const spread = scaler?.spread;
+  const scaler = component.traits.find((t): t is ScalerTrait => t.type === "spreadscaler")?.properties;
+  const spread = scaler?.spread ?? [];
   return {
     name: metadata.name,
-    version: metadata.annotations.version ?? "",
+    version: metadata.annotations.version,
     wasm,
     digest,
     config,
     subscriptions,
     ...(address ? { httpPort: Number(address.split(":").at(-1)) } : {}),
-    targets: (spread ?? []).map((s) => s.requirements?.["host-type"] ?? "").filter(Boolean),
-    concurrency: Math.max(1, Math.floor((scaler?.instances ?? 1) / Math.max(1, spread?.length ?? 1))),
+    targets: spread.map((s) => s.requirements["host-type"] ?? "").filter(Boolean),
+    concurrency: Math.max(1, Math.floor((scaler?.instances ?? 1) / Math.max(1, spread.length))),
   };
 }

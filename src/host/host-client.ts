@@ -63,7 +63,7 @@ export class HostProcess {
 
   async apply(app: AppSource): Promise<Step> {
     const reply = await this.#call({ type: "apply", app });
-    this.#sources.set((app.manifest.metadata as { name: string }).name, app);
+    this.#sources.set(app.manifest.metadata.name, app);
     return reply.step!;
   }
 

@@ -1,10 +1,11 @@
+import type { Manifest } from "../render/index.js";
 import type { NatsSettings } from "../config/load.js";
 import type { Limits } from "./instance.js";
 import type { HostEvent } from "./local-host.js";
 
 /** What the host process needs to start one application: it reads the component itself. */
 export interface AppSource {
-  manifest: Record<string, unknown>;
+  manifest: Manifest;
   wasmPath: string;
   digest: string;
 }

@@ -6,3 +6,4 @@ export { spreadWeights } from "./spread.js";
 export { BUILTIN_PROVIDER_IMAGES, DEFAULT_PROVIDER_IMAGES, TEMPLATES } from "./templates.js";
 export { imageRef, queueGroup, PROVIDER_NAMES, DEST_TOPIC_KEY, BUCKET_KEY, PROJECT_ANNOTATION, DEFAULT_CONCURRENCY } from "./manifest.js";
 export { renderOptionsFrom } from "./options-from-config.js";
+export type { Manifest, ManifestComponent, Trait, LinkTrait, ScalerTrait, NamedConfig, SpreadEntry } from "./manifest-types.js";

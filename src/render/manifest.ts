@@ -1,6 +1,7 @@
 import type { Task } from "../workflow/index.js";
 import { spreadWeights } from "./spread.js";
 import { TEMPLATES, type ProviderImages } from "./templates.js";
+import type { LinkTrait, Manifest, ManifestComponent, SpreadEntry, Trait } from "./manifest-types.js";
 
 export interface ManifestOptions {
   /** Registry prefix of component images, host[:port][/namespace]. */
@@ -34,15 +35,15 @@ export function imageRef(registry: string, task: Pick<Task, "component_name" | "
  * One wadm Application per task (wadm 0.21 link form). The version annotation is filled in by
  * the caller from a hash of the content, so an unchanged task keeps its version.
  */
-export function taskManifest(task: Task, o: ManifestOptions): Record<string, unknown> {
+export function taskManifest(task: Task, o: ManifestOptions): Manifest {
   const t = TEMPLATES[task.type];
   const name = task.component_name;
   const spread = task.targets.map((target, i) => ({ name: target, weight: spreadWeights(task.targets.length)[i]!, requirements: { "host-type": target } }));
   const onTargets = { spread: spread.map(({ name: n, requirements }) => ({ name: n, requirements })) };
-  const cluster = o.clusterUri ? { cluster_uris: o.clusterUri } : {};
+  const cluster: Record<string, string> = o.clusterUri ? { cluster_uris: o.clusterUri } : {};
 
   const runtimeConfig: Record<string, string> = t.keyvalue ? { [BUCKET_KEY]: task.bucket! } : { [DEST_TOPIC_KEY]: task.dest_topic! };
-  const componentTraits: unknown[] = [
+  const componentTraits: Trait[] = [
     // `concurrency` instances per tier (wasmCloud runs at most that many invocations at once on
     // it): the fallback tier is already warm when a host dies, and the subscription's queue group
     // (below) makes the instances share the topic, never duplicate it.
@@ -53,7 +54,7 @@ export function taskManifest(task: Task, o: ManifestOptions): Record<string, unk
     componentTraits.push(link("wasi", "keyvalue", ["store"], { name: PROVIDER_NAMES.keyvalue, config: [{ name: `${name}-kv-bucket`, properties: { bucket: task.bucket!, ...(o.clusterUri ? { cluster_uri: o.clusterUri } : {}) } }] }));
   }
 
-  const components: unknown[] = [
+  const components: ManifestComponent[] = [
     { name, type: "component", properties: { image: imageRef(o.registry, task), config: [{ name: `${name}-runtime`, properties: runtimeConfig }] }, traits: componentTraits },
   ];
   if (task.source_topic !== undefined) {
@@ -77,12 +78,12 @@ export function taskManifest(task: Task, o: ManifestOptions): Record<string, unk
   };
 }
 
-function link(namespace: string, pkg: string, interfaces: string[], target: object, source?: object) {
+function link(namespace: string, pkg: string, interfaces: string[], target: LinkTrait["properties"]["target"], source?: LinkTrait["properties"]["source"]): LinkTrait {
   return { type: "link", properties: { namespace, package: pkg, interfaces, target, ...(source ? { source } : {}) } };
 }
 
 // A daemonscaler on every host of the task's tiers: wasmCloud's builtin providers only serve
 // components on their own host, so a provider must sit wherever the component may run.
-function capability(name: string, image: string, onTargets: object, ...links: object[]) {
+function capability(name: string, image: string, onTargets: { spread: SpreadEntry[] }, ...links: LinkTrait[]): ManifestComponent {
   return { name, type: "capability", properties: { image }, traits: [{ type: "daemonscaler", properties: { instances: 1, ...onTargets } }, ...links] };
 }

@@ -8,6 +8,7 @@ import type { Project, Task } from "../workflow/index.js";
 import { goString } from "./go-literal.js";
 import { taskManifest, type ManifestOptions } from "./manifest.js";
 import { TEMPLATES, type TemplateInfo } from "./templates.js";
+import type { Manifest } from "./manifest-types.js";
 
 export type RenderOptions = Omit<ManifestOptions, "projectName">;
 
@@ -18,7 +19,7 @@ export interface RenderedTask {
   dir: string;
   /** Go project files and wadm.yaml, keyed by path inside `dir`. */
   files: Map<string, string>;
-  manifest: Record<string, unknown>;
+  manifest: Manifest;
   /** wadm version: the task's version plus a hash of everything rendered for it. */
   version: string;
   /** Hash of the Go sources alone: what the build depends on. */

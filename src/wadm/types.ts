@@ -43,5 +43,5 @@ export interface AppStatus {
 
 export type PutResult = { result: "created" | "newversion"; current_version: string; total_versions: number };
 
-/** An OAM application manifest as pelatod renders it; wadm accepts it as JSON. */
-export type Manifest = Record<string, unknown> & { metadata: { name: string; annotations: Record<string, string> } };
+/** An OAM application manifest as pelatod renders it (src/render); wadm accepts it as JSON. */
+export type { Manifest } from "../render/index.js";

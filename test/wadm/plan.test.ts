@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { Manifest } from "../../src/wadm/index.js";
 import { parseReply, planDeploy, wadmSubjects, WadmApiError, WadmNotFoundError } from "../../src/wadm/index.js";
 import { currentStatus } from "../../src/wadm/index.js";
 
@@ -46,9 +47,11 @@ test("the current status prefers wadm's detailed status", () => {
 
 test("pinning: images get the pushed digest, and the version follows the pinned content", async () => {
   const { pinManifest } = await import("../../src/wadm/index.js");
-  const m = {
+  const m: Manifest = {
+    apiVersion: "core.oam.dev/v1beta1",
+    kind: "Application",
     metadata: { name: "app", annotations: { version: "1.0.0-aaaaaaaaaa" } },
-    spec: { components: [{ name: "c", type: "component", properties: { image: "reg:5000/c:1.0.0" } }, { name: "p", type: "capability", properties: { image: "wasmcloud+builtin://messaging-nats" } }] },
+    spec: { components: [{ name: "c", type: "component", properties: { image: "reg:5000/c:1.0.0" }, traits: [] }, { name: "p", type: "capability", properties: { image: "wasmcloud+builtin://messaging-nats" }, traits: [] }] },
   };
   const one = pinManifest(m, new Map([["reg:5000/c:1.0.0", "sha256:" + "1".repeat(64)]]));
   const two = pinManifest(m, new Map([["reg:5000/c:1.0.0", "sha256:" + "2".repeat(64)]]));

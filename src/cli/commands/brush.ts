@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { pinManifest, type Manifest } from "../../wadm/index.js";
+import { pinManifest } from "../../wadm/index.js";
 import { outputFor, withCommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
@@ -24,7 +24,7 @@ export function brushCommand(): Command {
       }
       // Pinned to the digests just pushed: hosts run exactly this build, whatever the tag held before.
       const digests = new Map(report.tasks.map((t) => [t.ref, t.manifestDigest]));
-      const manifests = built.rendered.tasks.map((t) => pinManifest(t.manifest as Manifest, digests));
+      const manifests = built.rendered.tasks.map((t) => pinManifest(t.manifest, digests));
       const deploy = await withWadm(built.config, (wadm) => deployAndWait(wadm, manifests, opts, out));
       const sent = deploy.steps.filter((s) => s.step !== "unchanged").length;
       out.result({ push: report, deployed: true, ...deploy }, `${pushSummary(report)}\n${built.config.lattice}: ${sent} of ${deploy.steps.length} applications sent${deploy.waited ? ", all deployed" : ""}`);

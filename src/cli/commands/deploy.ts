@@ -22,7 +22,7 @@ export function deployCommand(): Command {
       const rendered = await renderProject(project, renderOptionsFrom(config));
       const genDir = writeGen(rendered);
       const digests = await requireImages(rendered, genDir, config);
-      const manifests = rendered.tasks.map((t) => pinManifest(t.manifest as Manifest, digests));
+      const manifests = rendered.tasks.map((t) => pinManifest(t.manifest, digests));
       const result = await withWadm(config, (wadm) => deployAndWait(wadm, manifests, opts, out));
       const text = result.steps.map((s) => `  ${s.name} ${out.color.dim(s.version)} ${s.step === "unchanged" ? "unchanged" : "deployed"}`).join("\n");
       out.result(result, `${config.lattice}: ${result.steps.filter((s) => s.step !== "unchanged").length} of ${result.steps.length} applications sent\n${text}`);
