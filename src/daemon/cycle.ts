@@ -3,12 +3,12 @@ import { InputError } from "../errors.js";
 import { renderOptionsFrom, renderProject, writeGen, type RenderedProject } from "../render/index.js";
 import { pinManifest } from "../wadm/index.js";
 import { loadProject } from "../workflow/index.js";
-import { desiredApps } from "./desired.js";
-import { isNoop, planRedeploy } from "./plan.js";
-import { reconcile } from "./reconcile.js";
+import { desiredApps } from "./plan/desired.js";
+import { isNoop, planRedeploy } from "./plan/plan.js";
+import { reconcile } from "./plan/reconcile.js";
 import { withApp } from "./state.js";
-import type { DeployTarget } from "./target.js";
-import type { Toolbox } from "./toolbox.js";
+import type { DeployTarget } from "./targets/target.js";
+import type { Toolbox } from "./toolbox/toolbox.js";
 import type { AppPlan, CycleOutcome, DaemonEvent, DaemonState, DeployedApp, DesiredApp, Plan, StageTimes } from "./types.js";
 
 // Strategy: load and render the project, ask the target what runs, plan, then execute in three

@@ -1,17 +1,17 @@
 // The daemon: `pelatod watch` and `pelatod serve`. A pure planner (plan.ts, reconcile.ts) and a
 // thin shell (cycle.ts executes one plan, runner.ts orders cycles, daemon.ts wires the rest).
 // embedded.ts and targets/local.ts (the local host, heavy) are imported on use, not from here.
-export { planRedeploy, isNoop, planSummary, type PlanInput } from "./plan.js";
-export { reconcile } from "./reconcile.js";
-export { desiredApps } from "./desired.js";
+export { planRedeploy, isNoop, planSummary, type PlanInput } from "./plan/plan.js";
+export { reconcile } from "./plan/reconcile.js";
+export { desiredApps } from "./plan/desired.js";
 export { readState, writeState, writeFileAtomic, emptyState, withApp, STATE_FILE } from "./state.js";
 export { startDaemon, type Daemon, type DaemonOptions } from "./daemon.js";
 export { Runner, RETRY_MIN_MS, RETRY_MAX_MS, type CycleReport } from "./runner.js";
 export { resolveDaemonSettings, parseLoopback, DEFAULT_DEBOUNCE_MS, DEFAULT_METRICS_ADDR, type DaemonFlags, type DaemonSettings } from "./settings.js";
-export { verifyRequest, signedBytes, ReplayGuard, KEY_HEADER, SIGNATURE_HEADER, type AuthPolicy, type Verdict } from "./auth.js";
-export { takeToken, RateLimiter, type RatePolicy, type Bucket } from "./rate-limit.js";
-export { signRequest, callService, serviceSubject, type ServiceReply } from "./request.js";
-export { startService, SERVICE_NAME, ENDPOINTS, type Endpoint } from "./service.js";
+export { verifyRequest, signedBytes, ReplayGuard, KEY_HEADER, SIGNATURE_HEADER, type AuthPolicy, type Verdict } from "./service/auth.js";
+export { takeToken, RateLimiter, type RatePolicy, type Bucket } from "./service/rate-limit.js";
+export { signRequest, callService, serviceSubject, type ServiceReply } from "./service/request.js";
+export { startService, SERVICE_NAME, ENDPOINTS, type Endpoint } from "./service/service.js";
 export { DaemonMetrics } from "./metrics.js";
 export { Coalescer } from "./debounce.js";
 export { watchProject, WATCHED, type ProjectWatcher } from "./watcher.js";

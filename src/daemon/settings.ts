@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { InputError, type Diagnostic } from "../errors.js";
 import { TOOLCHAIN_CHOICES, type ToolchainChoice } from "../build/pick-toolchain.js";
-import type { RatePolicy } from "./rate-limit.js";
+import type { RatePolicy } from "./service/rate-limit.js";
 
 // The daemon's own settings, resolved like the rest of the configuration (flags > environment >
 // the project's .env > defaults). They live here rather than in config/load.ts because only the

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Toolbox } from "../../src/daemon/toolbox.js";
+import { Toolbox } from "../../src/daemon/toolbox/toolbox.js";
 import { cacheDir } from "../../src/paths.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { loadProject } from "../../src/workflow/index.js";

@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { PROJECT_ANNOTATION } from "../../render/index.js";
 import { deployManifests, projectApplications, removeApplications, WadmClient } from "../../wadm/index.js";
-import type { DeployItem, DeployOutcome, DeployTarget } from "../target.js";
+import type { DeployItem, DeployOutcome, DeployTarget } from "./target.js";
 import type { RunningApp } from "../types.js";
 
 /** A lattice: applications go to wadm, which has hosts pull the pushed images. */

@@ -1,5 +1,5 @@
 import type { Embedded } from "../embedded.js";
-import type { DeployItem, DeployOutcome, DeployTarget } from "../target.js";
+import type { DeployItem, DeployOutcome, DeployTarget } from "./target.js";
 import type { DaemonEvent, RunningApp } from "../types.js";
 import { processAlive } from "../../process-alive.js";
 

@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { CompileError, TaskBuildResult, ToolchainChoice } from "../build/index.js";
-import type { RegistrySettings } from "../config/index.js";
-import { InputError, RuntimeFailure } from "../errors.js";
-import type { PushItem, PushReport } from "../oci/index.js";
-import type { RenderedProject } from "../render/index.js";
+import type { CompileError, TaskBuildResult, ToolchainChoice } from "../../build/index.js";
+import type { RegistrySettings } from "../../config/index.js";
+import { InputError, RuntimeFailure } from "../../errors.js";
+import type { PushItem, PushReport } from "../../oci/index.js";
+import type { RenderedProject } from "../../render/index.js";
 import type { FromWorker, ToWorker } from "./toolbox-protocol.js";
 
 /** How long the toolbox process stays after its last job; edits in a row find it warm. */

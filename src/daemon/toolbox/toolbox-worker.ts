@@ -2,9 +2,9 @@
 // componentize peaks at a few hundred) in a child of the daemon, so that the memory goes back
 // to the system when it exits. See toolbox.ts.
 import { readFile } from "node:fs/promises";
-import type { Toolchain } from "../build/index.js";
-import { Secret } from "../config/secret.js";
-import { InputError } from "../errors.js";
+import type { Toolchain } from "../../build/index.js";
+import { Secret } from "../../config/secret.js";
+import { InputError } from "../../errors.js";
 import type { FromWorker, ToWorker, WireBuildResult } from "./toolbox-protocol.js";
 
 const send = (m: FromWorker) => process.send!(m);
@@ -23,19 +23,19 @@ process.on("disconnect", () => {
 
 async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWorker> {
   if (m.type === "push") {
-    const { pushComponents } = await import("../oci/index.js");
+    const { pushComponents } = await import("../../oci/index.js");
     const { password, ...rest } = m.registry;
     const report = await pushComponents([m.item], { registry: { ...rest, ...(password !== undefined ? { password: new Secret(password) } : {}) }, projectDir: m.projectDir });
     return { type: "pushed", id: m.id, report };
   }
-  const { buildProject, pickToolchain } = await import("../build/index.js");
+  const { buildProject, pickToolchain } = await import("../../build/index.js");
   toolchain ??= pickToolchain(m.toolchain, { container: m.container, preinitialize: !m.forLocalHost }); // one choice per daemon
   const controller = new AbortController();
   aborts.set(m.id, controller);
   try {
     const results = await buildProject(m.rendered, m.genDir, { toolchain: await toolchain, parallel: m.parallel, signal: controller.signal });
     if (m.forLocalHost) {
-      const { prepareComponent } = await import("../host/transpile-cache.js");
+      const { prepareComponent } = await import("../../host/transpile-cache.js");
       for (const r of results) if (r.ok) await prepareComponent(new Uint8Array(await readFile(r.wasm)), r.digest);
     }
     const wire = results.map((r): WireBuildResult => (r.ok ? r : { component: r.component, ok: false, error: { message: r.error.message, ...(r.error instanceof InputError ? { diagnostics: [...r.error.diagnostics] } : {}) } }));

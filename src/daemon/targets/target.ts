@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/nats-core";
-import type { Manifest } from "../wadm/index.js";
-import type { RunningApp } from "./types.js";
+import type { Manifest } from "../../wadm/index.js";
+import type { RunningApp } from "../types.js";
 
 /** One application to deploy: its manifest and, for the local host, the component's bytes. */
 export interface DeployItem {

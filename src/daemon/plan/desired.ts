@@ -1,5 +1,5 @@
-import { imageRef, type RenderedProject } from "../render/index.js";
-import type { DesiredApp } from "./types.js";
+import { imageRef, type RenderedProject } from "../../render/index.js";
+import type { DesiredApp } from "../types.js";
 
 /** What the rendered project wants deployed; `registry` only where hosts pull images. */
 export function desiredApps(rendered: RenderedProject, registry?: string): DesiredApp[] {

@@ -1,8 +1,8 @@
-import type { RegistrySettings } from "../config/index.js";
-import type { ToolchainChoice } from "../build/pick-toolchain.js";
-import type { Diagnostic } from "../errors.js";
-import type { PushItem, PushReport } from "../oci/index.js";
-import type { RenderedProject } from "../render/index.js";
+import type { RegistrySettings } from "../../config/index.js";
+import type { ToolchainChoice } from "../../build/pick-toolchain.js";
+import type { Diagnostic } from "../../errors.js";
+import type { PushItem, PushReport } from "../../oci/index.js";
+import type { RenderedProject } from "../../render/index.js";
 
 /** Registry settings as they cross to the worker: the password as plain text, turned back into a Secret there. */
 export type WireRegistry = Omit<RegistrySettings, "password"> & { password?: string };

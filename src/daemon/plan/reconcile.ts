@@ -1,4 +1,4 @@
-import type { DeployedApp, RunningApp } from "./types.js";
+import type { DeployedApp, RunningApp } from "../types.js";
 
 /**
  * What is deployed, from what actually runs: the state file only adds what the target cannot

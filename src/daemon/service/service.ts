@@ -2,7 +2,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { Svcm, type Service, type ServiceMsg } from "@nats-io/services";
 import { KEY_HEADER, ReplayGuard, SIGNATURE_HEADER, verifyRequest } from "./auth.js";
 import { RateLimiter, type RatePolicy } from "./rate-limit.js";
-import type { DaemonEvent } from "./types.js";
+import type { DaemonEvent } from "../types.js";
 
 export const SERVICE_NAME = "pelato";
 export const ENDPOINTS = ["redeploy", "status", "plan", "remove"] as const;

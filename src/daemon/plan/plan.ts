@@ -1,4 +1,4 @@
-import type { AppPlan, DeployedApp, DesiredApp, Plan } from "./types.js";
+import type { AppPlan, DeployedApp, DesiredApp, Plan } from "../types.js";
 
 // Strategy: compare each task's content version with what is deployed. Equal versions need
 // nothing (the version hashes the sources and the manifest, image included). Otherwise the
