@@ -4,6 +4,6 @@ export { CompileError } from "./errors.js";
 export { GoToolchain, compilerStats } from "./go-toolchain.js";
 export { TinygoToolchain, tinygoStats, type TinygoOptions } from "./tinygo-toolchain.js";
 export { findTinygoImage, tinygoImageTag, type ContainerEngine } from "./tinygo-image.js";
-export { TOOLCHAIN_NAMES, type Toolchain, type ToolchainName } from "./toolchain.js";
+export { TOOLCHAIN_CHOICES, TOOLCHAIN_NAMES, type Toolchain, type ToolchainChoice, type ToolchainName } from "./toolchain.js";
 export { componentize, WIT_DIR } from "./componentize.js";
-export { pickToolchain, TOOLCHAIN_CHOICES, type ToolchainChoice, type ToolchainPick } from "./pick-toolchain.js";
+export { pickToolchain, type ToolchainPick } from "./pick-toolchain.js";

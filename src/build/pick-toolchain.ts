@@ -1,10 +1,7 @@
 import { GoToolchain } from "./go-toolchain.js";
 import { findTinygoImage } from "./tinygo-image.js";
 import { TinygoToolchain } from "./tinygo-toolchain.js";
-import type { Toolchain, ToolchainName } from "./toolchain.js";
-
-export type ToolchainChoice = ToolchainName | "auto";
-export const TOOLCHAIN_CHOICES: readonly ToolchainChoice[] = ["go", "tinygo", "auto"];
+import type { Toolchain, ToolchainChoice } from "./toolchain.js";
 
 export interface ToolchainPick {
   /** false: a `tinygo` on PATH instead of the pinned container. Default: true. */

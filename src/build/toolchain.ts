@@ -24,3 +24,7 @@ export interface Toolchain {
 /** go: mainline Go on the machine (toolchain/go-toolchain.ts); tinygo: TinyGo in the pinned container (tinygo-toolchain.ts). */
 export type ToolchainName = "go" | "tinygo";
 export const TOOLCHAIN_NAMES: readonly ToolchainName[] = ["go", "tinygo"];
+
+/** What a user chooses: a toolchain, or auto (pick-toolchain.ts). */
+export type ToolchainChoice = ToolchainName | "auto";
+export const TOOLCHAIN_CHOICES: readonly ToolchainChoice[] = ["go", "tinygo", "auto"];

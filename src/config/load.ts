@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { parse as parseDotenv } from "dotenv";
+import { readDotenv } from "./dotenv.js";
 import { InputError, type Diagnostic } from "../errors.js";
 import { Secret } from "./secret.js";
 
@@ -169,15 +167,6 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
     providers: providers as ResolvedConfig["providers"],
     sources,
   };
-}
-
-function readDotenv(projectDir: string): { text: string; values: Record<string, string> } {
-  try {
-    const text = readFileSync(join(projectDir, ".env"), "utf8");
-    return { text, values: parseDotenv(text) };
-  } catch {
-    return { text: "", values: {} };
-  }
 }
 
 function parseRegistry(value: string): { url: string; insecure: boolean } | undefined {

@@ -12,7 +12,7 @@ import { DaemonMetrics } from "./metrics.js";
 import { serviceSubject } from "./service/request.js";
 import { RETRY_MAX_MS, RETRY_MIN_MS, Runner, type CycleReport } from "./runner.js";
 import { startService } from "./service/service.js";
-import type { DaemonSettings } from "./settings.js";
+import type { DaemonSettings } from "../config/index.js";
 import { readState, withApp, writeState } from "./state.js";
 import type { DeployTarget } from "./targets/target.js";
 import { Toolbox } from "./toolbox/toolbox.js";

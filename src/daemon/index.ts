@@ -7,7 +7,6 @@ export { desiredApps } from "./plan/desired.js";
 export { readState, writeState, writeFileAtomic, emptyState, withApp, STATE_FILE } from "./state.js";
 export { startDaemon, type Daemon, type DaemonOptions } from "./daemon.js";
 export { Runner, RETRY_MIN_MS, RETRY_MAX_MS, type CycleReport } from "./runner.js";
-export { resolveDaemonSettings, parseLoopback, DEFAULT_DEBOUNCE_MS, DEFAULT_METRICS_ADDR, type DaemonFlags, type DaemonSettings } from "./settings.js";
 export { verifyRequest, signedBytes, ReplayGuard, KEY_HEADER, SIGNATURE_HEADER, type AuthPolicy, type Verdict } from "./service/auth.js";
 export { takeToken, RateLimiter, type RatePolicy, type Bucket } from "./service/rate-limit.js";
 export { signRequest, callService, serviceSubject, type ServiceReply } from "./service/request.js";

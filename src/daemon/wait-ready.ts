@@ -4,7 +4,7 @@
 // Usage: node dist/src/daemon/wait-ready.js [project dir]
 import { pathToFileURL } from "node:url";
 import { UsageError } from "../errors.js";
-import { resolveDaemonSettings } from "./settings.js";
+import { resolveDaemonSettings } from "../config/index.js";
 
 export async function waitReady(projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const { metrics } = resolveDaemonSettings(projectDir, {}, env);

@@ -4,7 +4,7 @@ import { createUser } from "@nats-io/nkeys";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../src/errors.js";
-import { DEFAULT_DEBOUNCE_MS, parseLoopback, resolveDaemonSettings } from "../../src/daemon/index.js";
+import { DEFAULT_DEBOUNCE_MS, parseLoopback, resolveDaemonSettings } from "../../src/config/index.js";
 import { tempProject } from "../helpers/project.js";
 
 test("defaults, then .env, then environment, then flags", () => {

@@ -3,7 +3,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_DEBOUNCE_MS, watchProject, type ProjectWatcher } from "../../src/daemon/index.js";
+import { DEFAULT_DEBOUNCE_MS } from "../../src/config/index.js";
+import { watchProject, type ProjectWatcher } from "../../src/daemon/index.js";
 import { tempProject } from "../helpers/project.js";
 
 const p = tempProject({ "workflow.yaml": "project_name: W\ntasks: []\n", "tasks/a.go": "package main\n" });

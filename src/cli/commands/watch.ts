@@ -2,8 +2,8 @@ import { Command, Option } from "commander";
 import type { HostEvent } from "../../host/index.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions } from "../lattice.js";
-import type { DaemonEvent, DaemonFlags } from "../../daemon/index.js";
-import { DEFAULT_DEBOUNCE_MS } from "../../daemon/settings.js";
+import { DEFAULT_DEBOUNCE_MS, resolveDaemonSettings, type DaemonFlags } from "../../config/index.js";
+import type { DaemonEvent } from "../../daemon/index.js";
 import { wholeNumberOption } from "../numeric-option.js";
 import { noContainerOption } from "./build.js";
 
@@ -31,7 +31,7 @@ export function watchCommand(): Command {
 
 /** Runs the daemon until SIGINT or SIGTERM; events as text on stderr, or JSON lines on stdout with --json. */
 export async function runDaemon(dir: string, opts: DaemonCommandFlags, mode: { watch: boolean; serve: boolean }): Promise<void> {
-  const { resolveDaemonSettings, startDaemon, formatEvent } = await import("../../daemon/index.js");
+  const { startDaemon, formatEvent } = await import("../../daemon/index.js");
   const out = outputFor(opts);
   const settings = resolveDaemonSettings(dir, opts);
   const line = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);

@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
-import { parse as parseDotenv } from "dotenv";
+import { readDotenv } from "./dotenv.js";
 import { InputError, type Diagnostic } from "../errors.js";
-import { TOOLCHAIN_CHOICES, type ToolchainChoice } from "../build/pick-toolchain.js";
-import type { RatePolicy } from "./service/rate-limit.js";
+import { TOOLCHAIN_CHOICES, type ToolchainChoice } from "../build/toolchain.js";
+import type { RatePolicy } from "../daemon/service/rate-limit.js";
 
-// The daemon's own settings, resolved like the rest of the configuration (flags > environment >
-// the project's .env > defaults). They live here rather than in config/load.ts because only the
-// daemon reads them.
+// The daemon's own settings (watch, serve), resolved like the rest of the configuration (flags >
+// environment > the project's .env > defaults), from the same .env reader.
 
 // An editor's save (temporary file, rename, chmod) lands within a few ms; should a burst still
 // be split, the plan of its first part is superseded by the next, and its build cancelled.
@@ -54,7 +52,7 @@ export interface DaemonSettings {
 }
 
 export function resolveDaemonSettings(projectDir: string, flags: DaemonFlags = {}, env: NodeJS.ProcessEnv = process.env): DaemonSettings {
-  const dotenv = readDotenv(projectDir);
+  const dotenv = readDotenv(projectDir).values;
   const problems: Diagnostic[] = [];
   const raw = (name: string, flag?: string): string | undefined => flag ?? (env[name] || undefined) ?? (dotenv[name] || undefined);
   const fail = (name: string, message: string) => problems.push({ file: "environment", message: `${name}: ${message}` });
@@ -116,12 +114,4 @@ function splitKeys(s: string | undefined): string[] {
 
 function defaultInstance(): string {
   return hostname().replace(/[^A-Za-z0-9_-]/g, "_") || "default";
-}
-
-function readDotenv(projectDir: string): Record<string, string> {
-  try {
-    return parseDotenv(readFileSync(join(projectDir, ".env"), "utf8"));
-  } catch {
-    return {};
-  }
 }
