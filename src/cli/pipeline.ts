@@ -1,8 +1,13 @@
+// The pipeline's stages (src/pipeline) as the commands run them: with progress for people, run logs
+// and the summaries they print.
 import type { TaskBuildResult } from "../build/index.js";
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/run-log.js";
-import { renderOptionsFrom, renderProject, writeGen, type RenderedProject } from "../render/index.js";
+import { pushComponents, type PushEvent, type PushReport } from "../oci/index.js";
+import { buildTasks, deployAndWait, pushItems } from "../pipeline/index.js";
+import { renderOptionsFrom, renderProject, writeGen, type Manifest, type RenderedProject } from "../render/index.js";
+import type { WadmClient } from "../wadm/index.js";
 import type { Project } from "../workflow/index.js";
 import { loadProjectAndConfig, type CommonOptions } from "./context.js";
 import type { Output } from "./output.js";
@@ -21,8 +26,7 @@ export interface Built {
   started: Date;
 }
 
-/** load → render → write gen/ → build every task; the shared first half of build, push and brush. */
-/** forLocalHost: the components run on the embedded host, which keeps its instances (no pre-initialisation). */
+/** load → render → write gen/ → build every task (src/pipeline), with progress: the first half of build, push, brush and up. */
 export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain?: ToolchainChoice; container?: boolean; forLocalHost?: boolean }, out: Output): Promise<Built> {
   const started = new Date();
   const { project, config } = await loadProjectAndConfig(dir, opts);
@@ -38,9 +42,7 @@ export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain
   let results: TaskBuildResult[];
   const t1 = performance.now();
   try {
-    // Loaded on use: the build stage pulls in jco and binaryen, which other commands never need.
-    const { buildProject, pickToolchain } = await import("../build/index.js");
-    results = await buildProject(rendered, genDir, { toolchain: await pickToolchain(opts.toolchain ?? "auto", { ...opts, preinitialize: !opts.forLocalHost }), parallel: config.parallelBuild, signal: controller.signal, onEvent: progress.onEvent });
+    results = await buildTasks(rendered, genDir, { toolchain: opts.toolchain ?? "auto", container: opts.container ?? true, forLocalHost: Boolean(opts.forLocalHost), parallel: config.parallelBuild, signal: controller.signal, onEvent: progress.onEvent });
   } finally {
     progress.stop();
     process.off("SIGINT", cancel);
@@ -68,4 +70,45 @@ function throwIfFailed(results: TaskBuildResult[]): void {
 
 export function round(n: number): number {
   return Number(n.toFixed(3));
+}
+
+/** The push half of push and brush: every built component, with progress; logs the run when metrics are on. */
+export async function pushBuilt(built: Built, out: Output, command = "push"): Promise<PushReport> {
+  const t0 = performance.now();
+  const report = await pushComponents(pushItems(built.rendered, built.results), { registry: built.config.registry, projectDir: built.project.dir, onEvent: (e) => progress(out, e) });
+  if (built.config.enableMetrics) {
+    const pushed = report.tasks.filter((t) => !t.skipped);
+    const push = { push_time: round((performance.now() - t0) / 1000), pushed: pushed.length, skipped: report.tasks.length - pushed.length, blobs_uploaded: pushed.reduce((n, t) => n + t.blobsUploaded, 0) };
+    appendRunLog(built.project.dir, { command, project: built.project.name, started_at: built.started.toISOString(), stages: { ...built.stages, push } });
+  }
+  return report;
+}
+
+export function pushSummary(r: PushReport): string {
+  const pushed = r.tasks.filter((t) => !t.skipped).length;
+  const blobs = r.tasks.reduce((n, t) => n + t.blobsUploaded, 0);
+  const where = r.destination === "registry" ? `registry ${r.location}` : `OCI layout ${r.location} (no REGISTRY_URL set)`;
+  return `${where}: pushed ${pushed}, up to date ${r.tasks.length - pushed}, ${blobs} blob${blobs === 1 ? "" : "s"} uploaded\n${r.tasks.map((t) => `  ${t.ref} ${t.manifestDigest}`).join("\n")}`;
+}
+
+function progress(out: Output, e: PushEvent): void {
+  const c = out.color;
+  if (e.type === "start") out.progress(`${c.cyan("pushing")}  ${e.ref}`);
+  else if (e.type === "retry") out.progress(c.yellow(`  retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`));
+  else if (e.result.skipped) out.progress(`${c.green("current")}  ${e.result.ref} ${c.dim("(already in the registry)")}`);
+  else out.progress(`${c.green("pushed")}   ${e.result.ref} ${c.dim(`${e.result.blobsUploaded} blob(s), ${(e.result.bytesUploaded / 1024).toFixed(0)} KiB, ${e.result.seconds.toFixed(1)} s`)}`);
+}
+
+/** The deploy half of deploy and brush, with progress: what changed is sent to wadm, then waited for. */
+export function deployWithProgress(wadm: WadmClient, manifests: Manifest[], opts: { wait: boolean; waitTimeout: string | number }, out: Output) {
+  const last = new Map<string, string>();
+  return deployAndWait(wadm, manifests, {
+    ...(opts.wait ? { waitMs: Number(opts.waitTimeout) * 1000 } : {}),
+    onStep: (s) => out.progress(`${s.step === "unchanged" ? out.color.dim("unchanged") : out.color.cyan("deploying")} ${s.name} ${out.color.dim(s.version)}`),
+    onStatus: (name, st) => {
+      const line = `${st.type}${st.message ? `: ${st.message}` : ""}`;
+      if (last.get(name) !== line) out.progress(`  ${name}: ${line}`);
+      last.set(name, line);
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { renderOptionsFrom, renderProject, writeGen, type RenderedProject } from "../render/index.js";
+import { pushItems } from "../pipeline/index.js";
 import { pinManifest } from "../wadm/index.js";
 import { loadProject } from "../workflow/index.js";
 import { desiredApps } from "./plan/desired.js";
@@ -180,10 +181,9 @@ async function push(ctx: CycleContext, rendered: RenderedProject, apps: AppPlan[
   const t0 = performance.now();
   await Promise.all(
     apps.map(async (a) => {
-      const c = components.get(a.name)!;
-      const tag = rendered.tasks.find((t) => t.dir === a.name)!.task.version;
+      const [item] = pushItems(rendered, [{ component: a.name, ...components.get(a.name)! }]);
       try {
-        const report = await ctx.toolbox.push({ component: a.name, wasm: c.wasm, digest: c.digest, tag }, ctx.config.registry, ctx.projectDir);
+        const report = await ctx.toolbox.push(item!, ctx.config.registry, ctx.projectDir);
         const t = report.tasks[0]!;
         pushed.set(a.name, t.manifestDigest);
         if (!t.skipped) r.pushed++;

@@ -1,11 +1,9 @@
 import { Command } from "commander";
-import { pinManifest } from "../../wadm/index.js";
+import { pinnedManifests } from "../../pipeline/index.js";
 import { outputFor, withCommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
-import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
-import { toolchainOption } from "./build.js";
-import { deployAndWait, withDeployOptions, type DeployFlags } from "./deploy.js";
-import { pushBuilt, pushSummary } from "./push.js";
+import { deployWithProgress, genAndBuild, pushBuilt, pushSummary, type ToolchainChoice } from "../pipeline.js";
+import { toolchainOption, withDeployOptions, type DeployFlags } from "../options.js";
 
 /** Said by brush when no registry is configured: hosts could not pull what it would deploy. */
 export const NO_REGISTRY = "no REGISTRY_URL: pushed to the local OCI layout only, nothing deployed (a lattice's hosts pull from a registry; pelatod up runs the project locally)";
@@ -24,8 +22,7 @@ export function brushCommand(): Command {
       }
       // Pinned to the digests just pushed: hosts run exactly this build, whatever the tag held before.
       const digests = new Map(report.tasks.map((t) => [t.ref, t.manifestDigest]));
-      const manifests = built.rendered.tasks.map((t) => pinManifest(t.manifest, digests));
-      const deploy = await withWadm(built.config, (wadm) => deployAndWait(wadm, manifests, opts, out));
+      const deploy = await withWadm(built.config, (wadm) => deployWithProgress(wadm, pinnedManifests(built.rendered, digests), opts, out));
       const sent = deploy.steps.filter((s) => s.step !== "unchanged").length;
       out.result({ push: report, deployed: true, ...deploy }, `${pushSummary(report)}\n${built.config.lattice}: ${sent} of ${deploy.steps.length} applications sent${deploy.waited ? ", all deployed" : ""}`);
     });

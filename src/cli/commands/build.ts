@@ -1,18 +1,10 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { appendRunLog } from "../../metrics/run-log.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
+import { noContainerOption, toolchainOption } from "../options.js";
 
-export function toolchainOption(): Option {
-  return new Option("--toolchain <name>", "compiler: go (mainline Go, local), tinygo (TinyGo in the pinned container; --no-container: from PATH) or auto (tinygo if its image is built, else go)")
-    .choices(["go", "tinygo", "auto"])
-    .default("auto");
-}
 
-/** --no-container: run the tinygo toolchain from PATH instead of its container. */
-export function noContainerOption(): Option {
-  return new Option("--no-container", "with --toolchain tinygo: run the tinygo on PATH, not the pinned container");
-}
 
 export function buildCommand(): Command {
   return withCommonOptions(new Command("build").description("gen, then compile every task into a WebAssembly component: gen/<component>/build/<component>.wasm"))

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { PROVIDER_NAMES } from "../../render/index.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { genAndBuild } from "../pipeline.js";
-import { toolchainOption } from "./build.js";
+import { toolchainOption } from "../options.js";
 import type { Output } from "../output.js";
 import type { HostEvent } from "../../host/index.js";
 import { wholeNumberOption } from "../numeric-option.js";

@@ -5,7 +5,7 @@ import { withNatsOptions } from "../lattice.js";
 import { DEFAULT_DEBOUNCE_MS, resolveDaemonSettings, type DaemonFlags } from "../../config/index.js";
 import type { DaemonEvent } from "../../daemon/index.js";
 import { wholeNumberOption } from "../numeric-option.js";
-import { noContainerOption } from "./build.js";
+import { noContainerOption } from "../options.js";
 
 export type DaemonCommandFlags = CommonOptions & DaemonFlags & { local?: boolean; serve?: boolean; messageTimeout: string; memoryLimit: string };
 

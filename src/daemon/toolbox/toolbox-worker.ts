@@ -28,12 +28,12 @@ async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWork
     const report = await pushComponents([m.item], { registry: { ...rest, ...(password !== undefined ? { password: new Secret(password) } : {}) }, projectDir: m.projectDir });
     return { type: "pushed", id: m.id, report };
   }
-  const { buildProject, pickToolchain } = await import("../../build/index.js");
+  const [{ buildTasks }, { pickToolchain }] = await Promise.all([import("../../pipeline/index.js"), import("../../build/index.js")]);
   toolchain ??= pickToolchain(m.toolchain, { container: m.container, preinitialize: !m.forLocalHost }); // one choice per daemon
   const controller = new AbortController();
   aborts.set(m.id, controller);
   try {
-    const results = await buildProject(m.rendered, m.genDir, { toolchain: await toolchain, parallel: m.parallel, signal: controller.signal });
+    const results = await buildTasks(m.rendered, m.genDir, { toolchain: await toolchain, container: m.container, forLocalHost: m.forLocalHost, parallel: m.parallel, signal: controller.signal });
     if (m.forLocalHost) {
       const { prepareComponent } = await import("../../host/transpile-cache.js");
       for (const r of results) if (r.ok) await prepareComponent(new Uint8Array(await readFile(r.wasm)), r.digest);

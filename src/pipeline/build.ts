@@ -1,0 +1,22 @@
+import type { BuildEvent, TaskBuildResult, Toolchain, ToolchainChoice } from "../build/index.js";
+import type { RenderedProject } from "../render/index.js";
+
+export interface BuildStageOptions {
+  /** A choice, or a toolchain already picked (a long-lived caller keeps one: its fingerprint and image lookup are cached). */
+  toolchain: ToolchainChoice | Toolchain;
+  /** false: TinyGo from PATH instead of the pinned container. */
+  container: boolean;
+  /** The components run on the embedded host, which keeps its instances: no pre-initialisation. */
+  forLocalHost: boolean;
+  parallel: number;
+  signal?: AbortSignal;
+  onEvent?: (e: BuildEvent) => void;
+}
+
+/** Builds every rendered task with one toolchain choice: the build stage of the CLI and of the daemon's toolbox. */
+export async function buildTasks(rendered: RenderedProject, genDir: string, o: BuildStageOptions): Promise<TaskBuildResult[]> {
+  // Loaded on use: the build stage pulls in jco and binaryen, which other stages never need.
+  const { buildProject, pickToolchain } = await import("../build/index.js");
+  const toolchain = typeof o.toolchain === "string" ? await pickToolchain(o.toolchain, { container: o.container, preinitialize: !o.forLocalHost }) : o.toolchain;
+  return buildProject(rendered, genDir, { toolchain, parallel: o.parallel, ...(o.signal ? { signal: o.signal } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+}
