@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { stageImports } from "./eslint-stage-imports.js";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "**/gen/", "**/.pelato/"] },
@@ -17,5 +18,11 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/cli", "**/cli/**"], message: "src/cli is the outermost layer: move what is shared into the stage it belongs to." }] }],
     },
+  },
+  {
+    // Each folder of src/ is entered through its index.ts (eslint-stage-imports.js).
+    files: ["src/**/*.ts"],
+    plugins: { pelato: { rules: { "stage-imports": stageImports } } },
+    rules: { "pelato/stage-imports": "error" },
   },
 );

@@ -45,3 +45,14 @@ test("no stage imports src/cli (an eslint rule; the daemon used to reach into it
   const [inCli] = await eslint.lintText(probe.replace("../cli/", "./"), { filePath: join(REPO_ROOT, "src", "cli", "probe.ts") });
   assert.ok(!inCli!.messages.some((m) => m.ruleId === "no-restricted-imports"));
 });
+
+test("a stage enters another only through its index.ts (eslint rule pelato/stage-imports)", async () => {
+  const { ESLint } = await import("eslint");
+  const eslint = new ESLint({ cwd: REPO_ROOT });
+  const lint = async (code: string, file: string) => (await eslint.lintText(code, { filePath: join(REPO_ROOT, "src", ...file.split("/")) }))[0]!.messages.filter((m) => m.ruleId === "pelato/stage-imports");
+  assert.equal((await lint('import { readUpState } from "../host/up-state.js";\nexport const r = readUpState;\n', "daemon/probe.ts")).length, 1);
+  assert.equal((await lint('export const m = await import("../host/transpile-cache.js");\n', "daemon/probe.ts")).length, 1);
+  assert.equal((await lint('import { readUpState } from "../host/index.js";\nexport const r = readUpState;\n', "daemon/probe.ts")).length, 0);
+  assert.equal((await lint('import { Toolbox } from "./toolbox/toolbox.js";\nexport const t = Toolbox;\n', "daemon/probe.ts")).length, 0, "within a stage");
+  assert.equal((await lint('import { PROJECT_STATE_DIR } from "../paths.js";\nexport const p = PROJECT_STATE_DIR;\n', "daemon/probe.ts")).length, 0, "a shared top-level module");
+});

@@ -25,6 +25,4 @@ export interface Toolchain {
 export type ToolchainName = "go" | "tinygo";
 export const TOOLCHAIN_NAMES: readonly ToolchainName[] = ["go", "tinygo"];
 
-/** What a user chooses: a toolchain, or auto (pick-toolchain.ts). */
-export type ToolchainChoice = ToolchainName | "auto";
-export const TOOLCHAIN_CHOICES: readonly ToolchainChoice[] = ["go", "tinygo", "auto"];
+export { TOOLCHAIN_CHOICES, type ToolchainChoice } from "../config/index.js";

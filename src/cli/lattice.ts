@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import type { ResolvedConfig } from "../config/index.js";
-import { connectNats } from "../nats/connect.js";
+import { connectNats } from "../nats/index.js";
 import { WadmClient } from "../wadm/index.js";
 
 /** Options of commands that talk to the lattice's NATS. */

@@ -3,7 +3,7 @@
 import type { TaskBuildResult } from "../build/index.js";
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
-import { appendRunLog, type RunRecord } from "../metrics/run-log.js";
+import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import { pushComponents, type PushEvent, type PushReport } from "../oci/index.js";
 import { buildTasks, deployAndWait, pushItems } from "../pipeline/index.js";
 import { renderOptionsFrom, renderProject, writeGen, type Manifest, type RenderedProject } from "../render/index.js";

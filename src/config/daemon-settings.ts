@@ -2,8 +2,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { readDotenv } from "./dotenv.js";
 import { InputError, type Diagnostic } from "../errors.js";
-import { TOOLCHAIN_CHOICES, type ToolchainChoice } from "../build/toolchain.js";
-import type { RatePolicy } from "../daemon/service/rate-limit.js";
+import { TOOLCHAIN_CHOICES, type ToolchainChoice } from "./choices.js";
 
 // The daemon's own settings (watch, serve), resolved like the rest of the configuration (flags >
 // environment > the project's .env > defaults), from the same .env reader.
@@ -18,6 +17,12 @@ export const DEFAULT_REPLAY_WINDOW_S = 30;
 /** Requests per minute per key, and the burst a key may spend at once. */
 export const DEFAULT_SERVE_RATE = 30;
 export const DEFAULT_SERVE_BURST = 5;
+
+/** A token bucket per key: `burst` requests at once, refilled at `perSecond`. */
+export interface RatePolicy {
+  burst: number;
+  perSecond: number;
+}
 
 export interface DaemonFlags {
   debounce?: string;

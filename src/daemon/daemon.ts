@@ -3,7 +3,7 @@ import { basename, join, resolve } from "node:path";
 import { resolveConfig, type ConfigFlags } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import type { HostEvent, Limits } from "../host/index.js";
-import { connectNats } from "../nats/connect.js";
+import { connectNats } from "../nats/index.js";
 import { PACKAGE_ROOT } from "../paths.js";
 import type { CycleContext } from "./cycle.js";
 import { startHealthServer, type Health } from "./health-server.js";

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ResolvedConfig } from "../config/index.js";
 import { clearUpState, HostProcess, STATE_DIR, staleNatsPid, startNatsServer, writeUpState, type HostProcessOptions, type LocalNats } from "../host/index.js";
-import { connectNats } from "../nats/connect.js";
+import { connectNats } from "../nats/index.js";
 
 /**
  * The embedded default, as `pelatod up` and `pelatod watch --local` run it: a nats-server on

@@ -1,6 +1,6 @@
 // The daemon: `pelatod watch` and `pelatod serve`. A pure planner (plan.ts, reconcile.ts) and a
 // thin shell (cycle.ts executes one plan, runner.ts orders cycles, daemon.ts wires the rest).
-// embedded.ts and targets/local.ts (the local host, heavy) are imported on use, not from here.
+// embedded.ts and targets/local.ts (the local host, heavy) are loaded on use: startEmbedded below.
 export { planRedeploy, isNoop, planSummary, type PlanInput } from "./plan/plan.js";
 export { reconcile } from "./plan/reconcile.js";
 export { desiredApps } from "./plan/desired.js";
@@ -16,3 +16,8 @@ export { Coalescer } from "./debounce.js";
 export { watchProject, WATCHED, type ProjectWatcher } from "./watcher.js";
 export { formatEvent } from "./format.js";
 export type * from "./types.js";
+
+/** The embedded default (a local nats-server and component host), loaded only when it is started. */
+export async function startEmbedded(...args: Parameters<typeof import("./embedded.js").startEmbedded>): ReturnType<typeof import("./embedded.js").startEmbedded> {
+  return (await import("./embedded.js")).startEmbedded(...args);
+}

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { STATE_DIR } from "../host/up-state.js";
+import { PROJECT_STATE_DIR as STATE_DIR } from "../paths.js";
 import { RuntimeFailure } from "../errors.js";
 import { writeFileAtomic } from "./state.js";
 

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { STATE_DIR } from "../host/up-state.js";
+import { PROJECT_STATE_DIR as STATE_DIR } from "../paths.js";
 import type { DaemonState, DeployedApp } from "./types.js";
 
 export const STATE_FILE = join(STATE_DIR, "state.json");

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { NatsSettings } from "../config/load.js";
+import type { NatsSettings } from "../config/index.js";
 import { RuntimeFailure } from "../errors.js";
 import type { AppSource, AppStatus, FromHost, ToHost } from "./host-protocol.js";
 import { DEFAULT_LIMITS, type Limits } from "./instance.js";

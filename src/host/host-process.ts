@@ -1,8 +1,8 @@
 // The local component host in a process of its own (see host-client.ts): one LocalHost on its
 // own NATS connection, driven over the IPC channel by the daemon or `pelatod up`.
 import { readFile } from "node:fs/promises";
-import { Secret } from "../config/secret.js";
-import { connectNats } from "../nats/connect.js";
+import { Secret } from "../config/index.js";
+import { connectNats } from "../nats/index.js";
 import { appFromManifest } from "./app.js";
 import type { FromHost, HostStart, ToHost } from "./host-protocol.js";
 import { LocalHost, type HostEvent } from "./local-host.js";

@@ -1,5 +1,5 @@
 import type { Manifest } from "../render/index.js";
-import type { NatsSettings } from "../config/load.js";
+import type { NatsSettings } from "../config/index.js";
 import type { Limits } from "./instance.js";
 import type { HostEvent } from "./local-host.js";
 

@@ -6,3 +6,4 @@ export { DEFAULT_LIMITS, type Limits } from "./instance.js";
 export { loadComponent, type HostImports, type LoadedComponent } from "./load-component.js";
 export { startNatsServer, type LocalNats } from "./nats-server.js";
 export { writeUpState, readUpState, clearUpState, staleNatsPid, STATE_DIR, type UpState } from "./up-state.js";
+export { prepareComponent } from "./transpile-cache.js";

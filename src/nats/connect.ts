@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import type { NatsSettings } from "../config/load.js";
+import type { NatsSettings } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 
 /** The one place NATS connection options are built from configuration. */

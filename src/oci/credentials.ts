@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { Secret } from "../config/secret.js";
+import { Secret } from "../config/index.js";
 
 /** A user name and password for one registry; the password is a Secret and never printed. */
 export interface Credential {

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { appendRunLog } from "../../metrics/run-log.js";
+import { appendRunLog } from "../../metrics/index.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
 import { noContainerOption, toolchainOption } from "../options.js";

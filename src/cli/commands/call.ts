@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { resolveConfig } from "../../config/index.js";
 import { ENDPOINTS, SERVICE_NAME, callService, serviceSubject, type Endpoint, type ServiceReply } from "../../daemon/index.js";
 import { RuntimeFailure, UsageError } from "../../errors.js";
-import { connectNats } from "../../nats/connect.js";
+import { connectNats } from "../../nats/index.js";
 import { outputFor, type CommonOptions } from "../context.js";
 import { withNatsOptions } from "../lattice.js";
 

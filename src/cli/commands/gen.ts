@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { relative } from "node:path";
-import { appendRunLog } from "../../metrics/run-log.js";
+import { appendRunLog } from "../../metrics/index.js";
 import { renderOptionsFrom, renderProject, writeGen } from "../../render/index.js";
 import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 

@@ -19,7 +19,7 @@ export function upCommand(): Command {
       const out = outputFor(opts);
       const built = await genAndBuild(dir, { ...opts, forLocalHost: true }, out);
       const host = await import("../../host/index.js");
-      const { startEmbedded } = await import("../../daemon/embedded.js");
+      const { startEmbedded } = await import("../../daemon/index.js");
       const projectDir = built.project.dir;
       const events = eventPrinter(out);
       const embedded = await startEmbedded(projectDir, built.config, { limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) * 2 ** 20 }, onEvent: events.onEvent, handledEvents: true, onProgress: (l) => out.progress(l), clientName: "pelatod-up" });

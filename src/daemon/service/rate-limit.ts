@@ -1,8 +1,6 @@
-/** A token bucket: `burst` requests at once, refilled at `perSecond`. */
-export interface RatePolicy {
-  burst: number;
-  perSecond: number;
-}
+import type { RatePolicy } from "../../config/index.js";
+
+export type { RatePolicy };
 
 export interface Bucket {
   tokens: number;

@@ -1,5 +1,5 @@
 import type { RegistrySettings } from "../../config/index.js";
-import type { ToolchainChoice } from "../../build/toolchain.js";
+import type { ToolchainChoice } from "../../config/index.js";
 import type { Diagnostic } from "../../errors.js";
 import type { PushItem, PushReport } from "../../oci/index.js";
 import type { RenderedProject } from "../../render/index.js";

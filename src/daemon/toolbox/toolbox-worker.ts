@@ -3,7 +3,7 @@
 // to the system when it exits. See toolbox.ts.
 import { readFile } from "node:fs/promises";
 import type { Toolchain } from "../../build/index.js";
-import { Secret } from "../../config/secret.js";
+import { Secret } from "../../config/index.js";
 import { InputError } from "../../errors.js";
 import type { FromWorker, ToWorker, WireBuildResult } from "./toolbox-protocol.js";
 
@@ -35,7 +35,7 @@ async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWork
   try {
     const results = await buildTasks(m.rendered, m.genDir, { toolchain: await toolchain, container: m.container, forLocalHost: m.forLocalHost, parallel: m.parallel, signal: controller.signal });
     if (m.forLocalHost) {
-      const { prepareComponent } = await import("../../host/transpile-cache.js");
+      const { prepareComponent } = await import("../../host/index.js");
       for (const r of results) if (r.ok) await prepareComponent(new Uint8Array(await readFile(r.wasm)), r.digest);
     }
     const wire = results.map((r): WireBuildResult => (r.ok ? r : { component: r.component, ok: false, error: { message: r.error.message, ...(r.error instanceof InputError ? { diagnostics: [...r.error.diagnostics] } : {}) } }));

@@ -1,0 +1,1 @@
+export { appendRunLog, type RunRecord } from "./run-log.js";

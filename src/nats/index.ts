@@ -1,0 +1,1 @@
+export { connectNats, connectionOptions } from "./connect.js";
