@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { readDotenv } from "./dotenv.js";
-import { InputError, type Diagnostic } from "../errors.js";
+import { SettingSources } from "./sources.js";
+import { InputError } from "../errors.js";
 import { TOOLCHAIN_CHOICES, type ToolchainChoice } from "./choices.js";
 
 // The daemon's own settings (watch, serve), resolved like the rest of the configuration (flags >
@@ -57,10 +57,10 @@ export interface DaemonSettings {
 }
 
 export function resolveDaemonSettings(projectDir: string, flags: DaemonFlags = {}, env: NodeJS.ProcessEnv = process.env): DaemonSettings {
-  const dotenv = readDotenv(projectDir).values;
-  const problems: Diagnostic[] = [];
-  const raw = (name: string, flag?: string): string | undefined => flag ?? (env[name] || undefined) ?? (dotenv[name] || undefined);
-  const fail = (name: string, message: string) => problems.push({ file: "environment", message: `${name}: ${message}` });
+  const read = new SettingSources(projectDir, env);
+  const problems = read.problems;
+  const raw = (name: string, flag?: string): string | undefined => read.raw(name, flag);
+  const fail = (name: string, message: string) => read.fail(name, message);
   const int = (name: string, value: string | undefined, fallback: number, min: number): number => {
     if (value === undefined) return fallback;
     const n = Number(value);

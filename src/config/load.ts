@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
-import { readDotenv } from "./dotenv.js";
-import { InputError, type Diagnostic } from "../errors.js";
+import { SettingSources, type ConfigSource } from "./sources.js";
+import { InputError } from "../errors.js";
 import { Secret } from "./secret.js";
 
 /** What the command line may set; anything left out comes from the environment, `.env` or defaults. */
@@ -14,7 +14,7 @@ export interface ConfigFlags {
   timeout?: string;
 }
 
-export type ConfigSource = "flag" | "environment" | ".env" | "default";
+export type { ConfigSource };
 
 /** The registry of component images (REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD), as every stage takes it. */
 export interface RegistrySettings {
@@ -82,24 +82,13 @@ const FLAG_FOR: Record<string, keyof ConfigFlags> = {
 
 /** Resolves configuration once, in the order flags > environment > project `.env` > defaults. */
 export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const dotenv = readDotenv(projectDir);
-  const sources: Record<string, ConfigSource> = {};
-  const problems: Diagnostic[] = [];
-
+  const read = new SettingSources(projectDir, env);
+  const { sources, problems } = read;
   const raw = (name: string): string | undefined => {
     const flag = FLAG_FOR[name];
-    const fromFlag = flag ? flags[flag] : undefined;
-    if (fromFlag !== undefined) return record(name, "flag", fromFlag);
-    if (env[name] !== undefined && env[name] !== "") return record(name, "environment", env[name]);
-    if (dotenv.values[name] !== undefined && dotenv.values[name] !== "") return record(name, ".env", dotenv.values[name]);
-    sources[name] = "default";
-    return undefined;
+    return read.raw(name, flag ? flags[flag] : undefined);
   };
-  function record(name: string, source: ConfigSource, value: string | undefined) {
-    sources[name] = source;
-    return value;
-  }
-  const fail = (name: string, message: string) => problems.push(where(name, sources[name]!, dotenv.text, message));
+  const fail = (name: string, message: string) => read.fail(name, message);
 
   const registryRaw = raw("REGISTRY_URL");
   const registry = parseRegistry(registryRaw ?? DEFAULT_REGISTRY);
@@ -192,10 +181,3 @@ function parseBoolean(value: string): boolean | undefined {
   return undefined;
 }
 
-function where(name: string, source: ConfigSource, dotenvText: string, message: string): Diagnostic {
-  if (source === ".env") {
-    const line = dotenvText.split("\n").findIndex((l) => new RegExp(`^\\s*(export\\s+)?${name}\\s*=`).test(l));
-    return { file: ".env", line: line + 1, col: 1, message: `${name}: ${message}` };
-  }
-  return { file: source === "flag" ? "command line" : "environment", message: `${name}: ${message}` };
-}

@@ -43,6 +43,19 @@ test("keys come from flags, PELATO_SERVE_KEYS and a keys file with comments", ()
   }
 });
 
+test("a bad value from .env is reported at its line, as the CLI's settings are", () => {
+  const p = tempProject({ ".env": "# daemon\nPELATO_DEBOUNCE_MS=20\nPELATO_TOOLCHAIN=gcc\n" });
+  try {
+    assert.throws(
+      () => resolveDaemonSettings(p.dir, {}, {}),
+      (e: unknown) => e instanceof InputError && /^\.env:3:1: PELATO_TOOLCHAIN: "gcc" is not one of go, tinygo, auto/m.test(e.message),
+    );
+    assert.throws(() => resolveDaemonSettings(p.dir, { toolchain: "gcc" }, {}), (e: unknown) => e instanceof InputError && /^command line: PELATO_TOOLCHAIN/m.test(e.message));
+  } finally {
+    p.cleanup();
+  }
+});
+
 test("bad values are input errors naming the variable; /metrics only on loopback", () => {
   const bad = (env: NodeJS.ProcessEnv, re: RegExp) => assert.throws(() => resolveDaemonSettings("/nonexistent", {}, env), (e: unknown) => e instanceof InputError && re.test(e.message));
   bad({ PELATO_METRICS: "0.0.0.0:9464" }, /PELATO_METRICS: "0.0.0.0:9464" is not a loopback host:port/);
