@@ -21,7 +21,7 @@ export function withCommonOptions(cmd: Command): Command {
     .addOption(new Option("--nats-port <port>", "NATS server port (NATS_PORT)"));
 }
 
-export function outputFor(opts: CommonOptions): Output {
+export function outputFor(opts: { json?: boolean; verbose?: boolean }): Output {
   return new Output(Boolean(opts.json), Boolean(opts.verbose));
 }
 

@@ -42,7 +42,7 @@ export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain
   let results: TaskBuildResult[];
   const t1 = performance.now();
   try {
-    results = await buildTasks(rendered, genDir, { toolchain: opts.toolchain ?? "auto", container: opts.container ?? true, forLocalHost: Boolean(opts.forLocalHost), parallel: config.parallelBuild, signal: controller.signal, onEvent: progress.onEvent });
+    results = await buildTasks(rendered, genDir, { toolchain: { choice: opts.toolchain ?? "auto", container: opts.container ?? true, forLocalHost: Boolean(opts.forLocalHost) }, parallel: config.parallelBuild, signal: controller.signal, onEvent: progress.onEvent });
   } finally {
     progress.stop();
     process.off("SIGINT", cancel);
@@ -57,7 +57,6 @@ export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain
   }
   return { project, config, rendered, genDir, results: results as Built["results"], stages, started };
 }
-
 
 /** Compile errors are the user's (exit 2, every diagnostic); anything else is a runtime failure. */
 function throwIfFailed(results: TaskBuildResult[]): void {
@@ -100,10 +99,10 @@ function progress(out: Output, e: PushEvent): void {
 }
 
 /** The deploy half of deploy and brush, with progress: what changed is sent to wadm, then waited for. */
-export function deployWithProgress(wadm: WadmClient, manifests: Manifest[], opts: { wait: boolean; waitTimeout: string | number }, out: Output) {
+export function deployWithProgress(wadm: WadmClient, manifests: Manifest[], opts: { wait: boolean; waitTimeout: number }, out: Output) {
   const last = new Map<string, string>();
   return deployAndWait(wadm, manifests, {
-    ...(opts.wait ? { waitMs: Number(opts.waitTimeout) * 1000 } : {}),
+    ...(opts.wait ? { waitMs: opts.waitTimeout * 1000 } : {}),
     onStep: (s) => out.progress(`${s.step === "unchanged" ? out.color.dim("unchanged") : out.color.cyan("deploying")} ${s.name} ${out.color.dim(s.version)}`),
     onStatus: (name, st) => {
       const line = `${st.type}${st.message ? `: ${st.message}` : ""}`;

@@ -1,13 +1,18 @@
 import type { BuildEvent, TaskBuildResult, Toolchain, ToolchainChoice } from "../build/index.js";
 import type { RenderedProject } from "../render/index.js";
 
-export interface BuildStageOptions {
-  /** A choice, or a toolchain already picked (a long-lived caller keeps one: its fingerprint and image lookup are cached). */
-  toolchain: ToolchainChoice | Toolchain;
+/** How to pick the toolchain (src/build/pick-toolchain.ts). */
+export interface ToolchainSelection {
+  choice: ToolchainChoice;
   /** false: TinyGo from PATH instead of the pinned container. */
   container: boolean;
   /** The components run on the embedded host, which keeps its instances: no pre-initialisation. */
   forLocalHost: boolean;
+}
+
+export interface BuildStageOptions {
+  /** What to pick, or a toolchain already picked (a long-lived caller keeps one: its fingerprint and image lookup are cached). */
+  toolchain: ToolchainSelection | Toolchain;
   parallel: number;
   signal?: AbortSignal;
   onEvent?: (e: BuildEvent) => void;
@@ -17,6 +22,6 @@ export interface BuildStageOptions {
 export async function buildTasks(rendered: RenderedProject, genDir: string, o: BuildStageOptions): Promise<TaskBuildResult[]> {
   // Loaded on use: the build stage pulls in jco and binaryen, which other stages never need.
   const { buildProject, pickToolchain } = await import("../build/index.js");
-  const toolchain = typeof o.toolchain === "string" ? await pickToolchain(o.toolchain, { container: o.container, preinitialize: !o.forLocalHost }) : o.toolchain;
+  const toolchain = "choice" in o.toolchain ? await pickToolchain(o.toolchain.choice, { container: o.toolchain.container, preinitialize: !o.toolchain.forLocalHost }) : o.toolchain;
   return buildProject(rendered, genDir, { toolchain, parallel: o.parallel, ...(o.signal ? { signal: o.signal } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
 }

@@ -3,8 +3,6 @@ import { InputError, RuntimeFailure } from "../errors.js";
 import { imageRef, type Manifest, type RenderedProject } from "../render/index.js";
 import { deployManifests, pinManifest, waitForApplications, type DeployOutcome, type StatusInfo, type WadmClient, type WaitResult } from "../wadm/index.js";
 
-type DeployStep = DeployOutcome;
-
 /**
  * Hosts pull components from the registry: refuse to deploy unless it holds, under each
  * manifest's image, the component built from the current sources. Returns image → digest.
@@ -36,12 +34,12 @@ export function pinnedManifests(rendered: RenderedProject, digests: ReadonlyMap<
 export interface DeployStageOptions {
   /** Wait until wadm reports every application deployed (or failed), at most this long; undefined: do not wait. */
   waitMs?: number;
-  onStep?: (s: DeployStep) => void;
+  onStep?: (s: DeployOutcome) => void;
   onStatus?: (app: string, s: StatusInfo) => void;
 }
 
 /** Puts and deploys what changed, then waits; throws naming each application not deployed in time. */
-export async function deployAndWait(wadm: WadmClient, manifests: Manifest[], o: DeployStageOptions = {}): Promise<{ steps: DeployStep[]; waited: boolean; status?: WaitResult[] }> {
+export async function deployAndWait(wadm: WadmClient, manifests: Manifest[], o: DeployStageOptions = {}): Promise<{ steps: DeployOutcome[]; waited: boolean; status?: WaitResult[] }> {
   const steps = await deployManifests(wadm, manifests, o.onStep);
   if (o.waitMs === undefined) return { steps, waited: false };
   const results = await waitForApplications(wadm, steps.map((s) => s.name), o.waitMs, o.onStatus);

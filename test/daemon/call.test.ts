@@ -5,10 +5,11 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createUser } from "@nats-io/nkeys";
 import { CLI, tempProject } from "../helpers/project.js";
+import { readUpState } from "../../src/host/index.js";
 import { spawnDaemon, TAG, upper, WORKFLOW, type DaemonProcess } from "./helpers/daemon-process.js";
 
 const run = randomBytes(4).toString("hex");
@@ -28,7 +29,7 @@ let natsUrl: string;
 before(async () => {
   gw1 = spawnDaemon(["serve", p.dir, "--local", "--instance", `gw1-${run}`, "--metrics", "off", "--allow-key", alice.getPublicKey()]);
   await gw1.waitFor((e) => e.type === "ready", { what: "gw1 ready" });
-  natsUrl = (JSON.parse(readFileSync(join(p.dir, ".pelato", "up.json"), "utf8")) as { natsUrl: string }).natsUrl;
+  natsUrl = readUpState(p.dir)!.natsUrl;
   gw2 = spawnDaemon(["serve", q.dir, "--instance", `gw2-${run}`, "--metrics", "off", "--allow-key", alice.getPublicKey()], { NATS_URL: natsUrl, REGISTRY_URL: "127.0.0.1:9", NATS_TIMEOUT_MS: "500" });
   await gw2.waitFor((e) => e.type === "ready", { what: "gw2 ready" });
 });

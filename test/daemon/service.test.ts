@@ -9,6 +9,7 @@ import { createUser } from "@nats-io/nkeys";
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import { KEY_HEADER, serviceSubject, signRequest, type ServiceReply } from "../../src/daemon/index.js";
 import { tempProject } from "../helpers/project.js";
+import { readUpState } from "../../src/host/index.js";
 import { spawnDaemon, TAG, upper, WORKFLOW, type DaemonProcess } from "./helpers/daemon-process.js";
 
 const run = randomBytes(4).toString("hex");
@@ -30,8 +31,7 @@ const reply = (m: Msg) => ({ ...(JSON.parse(m.string()) as ServiceReply), errorC
 before(async () => {
   d = spawnDaemon(["serve", p.dir, "--local", "--instance", "gw1", "--metrics", "off", "--allow-key", ...[alice, carol, erin, frank, grace].map((k) => k.getPublicKey())]);
   await d.waitFor((e) => e.type === "ready", { what: "ready" });
-  const up = JSON.parse(readFileSync(join(p.dir, ".pelato", "up.json"), "utf8")) as { natsUrl: string };
-  nc = await connect({ servers: up.natsUrl });
+  nc = await connect({ servers: readUpState(p.dir)!.natsUrl });
 });
 after(async () => {
   await nc?.close();

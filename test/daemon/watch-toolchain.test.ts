@@ -4,11 +4,11 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { pickToolchain } from "../../src/build/index.js";
 import { tempProject } from "../helpers/project.js";
+import { readUpState } from "../../src/host/index.js";
 import { cycleAfter, spawnDaemon, TAG, upper, WORKFLOW, writeAtomic, type DaemonProcess } from "./helpers/daemon-process.js";
 
 const run = randomBytes(4).toString("hex");
@@ -19,8 +19,7 @@ let nc: NatsConnection;
 before(async () => {
   d = spawnDaemon(["watch", p.dir, "--local", "--metrics", "off", "--toolchain", "tinygo"]);
   await d.waitFor((e) => e.type === "ready", { what: "ready", timeoutMs: 600_000 });
-  const up = JSON.parse(readFileSync(join(p.dir, ".pelato", "up.json"), "utf8")) as { natsUrl: string };
-  nc = await connect({ servers: up.natsUrl });
+  nc = await connect({ servers: readUpState(p.dir)!.natsUrl });
 });
 after(async () => {
   await nc?.close();

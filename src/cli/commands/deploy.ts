@@ -6,8 +6,6 @@ import { withNatsOptions, withWadm } from "../lattice.js";
 import { withDeployOptions, type DeployFlags } from "../options.js";
 import { deployWithProgress } from "../pipeline.js";
 
-
-
 export function deployCommand(): Command {
   return withDeployOptions(withNatsOptions(withCommonOptions(new Command("deploy").description("publish each task's application to wadm over NATS (its images must be in the registry) and wait until it is deployed"))))
     .action(async (dir: string, opts: DeployFlags) => {

@@ -5,10 +5,10 @@ import { wholeNumberOption } from "../numeric-option.js";
 
 interface LatticeFlags {
   hosts: string;
-  natsPort?: string;
-  registryPort?: string;
-  heartbeat?: string;
-  cleanup?: string;
+  natsPort?: number;
+  registryPort?: number;
+  heartbeat?: number;
+  cleanup?: number;
   lattice?: string;
   json?: boolean;
 }
@@ -32,10 +32,10 @@ export function latticeCommand(): Command {
       const running = await startLattice({
         hosts: opts.hosts.split(",").map((h) => h.trim()).filter(Boolean),
         lattice: config.lattice,
-        ...(opts.natsPort ? { natsPort: Number(opts.natsPort) } : {}),
-        ...(opts.registryPort ? { registryPort: Number(opts.registryPort) } : {}),
-        ...(opts.heartbeat ? { heartbeatSeconds: Number(opts.heartbeat) } : {}),
-        ...(opts.cleanup ? { cleanupSeconds: Number(opts.cleanup) } : {}),
+        ...(opts.natsPort ? { natsPort: opts.natsPort } : {}),
+        ...(opts.registryPort ? { registryPort: opts.registryPort } : {}),
+        ...(opts.heartbeat ? { heartbeatSeconds: opts.heartbeat } : {}),
+        ...(opts.cleanup ? { cleanupSeconds: opts.cleanup } : {}),
         onProgress: (l) => out.progress(out.color.dim(l)),
       });
       const env = { NATS_URL: running.natsUrl, REGISTRY_URL: running.registry, PELATO_PROVIDERS: "builtin", PELATO_LATTICE: running.lattice };

@@ -14,9 +14,9 @@ interface SendFlags {
   json?: boolean;
   verbose?: boolean;
   listen?: string[];
-  count?: string;
+  count?: number;
   wait: boolean;
-  timeout: string;
+  timeout: number;
 }
 
 export function sendCommand(): Command {
@@ -60,7 +60,7 @@ async function downstream(dir: string, target: string, http: boolean): Promise<s
 
 async function listenWhile(nc: NatsConnection, topics: string[], opts: SendFlags, send: () => Promise<void>): Promise<{ topic: string; payload: string }[]> {
   const arrived: { topic: string; payload: string }[] = [];
-  const limit = opts.count ? Number(opts.count) : Infinity;
+  const limit = opts.count ?? Infinity;
   let done = () => {};
   const finished = new Promise<void>((r) => (done = r));
   const subs = topics.map((t) =>
@@ -74,7 +74,7 @@ async function listenWhile(nc: NatsConnection, topics: string[], opts: SendFlags
   await nc.flush();
   await send();
   await nc.flush();
-  if (topics.length > 0) await Promise.race([finished, new Promise((r) => setTimeout(r, Number(opts.timeout) * 1000))]);
+  if (topics.length > 0) await Promise.race([finished, new Promise((r) => setTimeout(r, opts.timeout * 1000))]);
   subs.forEach((s) => s.unsubscribe());
   return arrived;
 }

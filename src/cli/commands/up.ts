@@ -2,19 +2,16 @@ import { Command } from "commander";
 import { join } from "node:path";
 import { PROVIDER_NAMES } from "../../render/index.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
-import { genAndBuild } from "../pipeline.js";
-import { toolchainOption } from "../options.js";
+import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
+import { limitsFrom, toolchainOption, withLimitOptions, type LimitFlags } from "../options.js";
 import type { Output } from "../output.js";
 import type { HostEvent } from "../../host/index.js";
-import { wholeNumberOption } from "../numeric-option.js";
 
-type UpFlags = CommonOptions & { toolchain: "go" | "auto"; messageTimeout: string; memoryLimit: string };
+type UpFlags = CommonOptions & LimitFlags & { toolchain: ToolchainChoice };
 
 export function upCommand(): Command {
-  return withCommonOptions(new Command("up").description("run the project on this machine: a local NATS server and every task in a local component host (Ctrl-C stops all)"))
+  return withLimitOptions(withCommonOptions(new Command("up").description("run the project on this machine: a local NATS server and every task in a local component host (Ctrl-C stops all)")))
     .addOption(toolchainOption())
-    .addOption(wholeNumberOption("--message-timeout <ms>", "longest a task may spend on one message", 1, 3_600_000).default(5000))
-    .addOption(wholeNumberOption("--memory-limit <MiB>", "largest memory of one task", 1, 4096).default(256))
     .action(async (dir: string, opts: UpFlags) => {
       const out = outputFor(opts);
       const built = await genAndBuild(dir, { ...opts, forLocalHost: true }, out);
@@ -22,7 +19,7 @@ export function upCommand(): Command {
       const { startEmbedded } = await import("../../daemon/index.js");
       const projectDir = built.project.dir;
       const events = eventPrinter(out);
-      const embedded = await startEmbedded(projectDir, built.config, { limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) * 2 ** 20 }, onEvent: events.onEvent, handledEvents: true, onProgress: (l) => out.progress(l), clientName: "pelatod-up" });
+      const embedded = await startEmbedded(projectDir, built.config, { limits: limitsFrom(opts), onEvent: events.onEvent, handledEvents: true, onProgress: (l) => out.progress(l), clientName: "pelatod-up" });
       const { nats, host: local } = embedded;
       let stopping: Promise<void> | undefined;
       const stop = () =>

@@ -4,22 +4,19 @@ import { outputFor, withCommonOptions, type CommonOptions } from "../context.js"
 import { withNatsOptions } from "../lattice.js";
 import { DEFAULT_DEBOUNCE_MS, resolveDaemonSettings, type DaemonFlags } from "../../config/index.js";
 import type { DaemonEvent } from "../../daemon/index.js";
-import { wholeNumberOption } from "../numeric-option.js";
-import { noContainerOption } from "../options.js";
+import { limitsFrom, noContainerOption, toolchainOption, withLimitOptions, type LimitFlags } from "../options.js";
 
-export type DaemonCommandFlags = CommonOptions & DaemonFlags & { local?: boolean; serve?: boolean; messageTimeout: string; memoryLimit: string };
+export type DaemonCommandFlags = CommonOptions & DaemonFlags & LimitFlags & { local?: boolean; serve?: boolean };
 
 /** Options `watch` and `serve` share. */
 export function withDaemonOptions(cmd: Command): Command {
-  return withNatsOptions(withCommonOptions(cmd))
+  return withLimitOptions(withNatsOptions(withCommonOptions(cmd)), "--local: ")
     .option("--local", "run on the embedded default (a local nats-server and component host, as pelatod up) instead of the configured lattice")
     .addOption(new Option("--metrics <host:port|off>", "loopback address of /metrics and /healthz (PELATO_METRICS, default 127.0.0.1:9464)"))
     .addOption(new Option("--instance <name>", "this daemon's service subjects: pelato.<instance>.<endpoint> (PELATO_INSTANCE, default the host name)"))
     .addOption(new Option("--allow-key <nkey...>", "public user nkeys allowed to call the service (PELATO_SERVE_KEYS)"))
-    .addOption(new Option("--toolchain <name>", "compiler, as for pelatod build: go, tinygo or auto (PELATO_TOOLCHAIN, default auto)").choices(["go", "tinygo", "auto"]))
-    .addOption(noContainerOption())
-    .addOption(wholeNumberOption("--message-timeout <ms>", "--local: longest a task may spend on one message", 1, 3_600_000).default(5000))
-    .addOption(wholeNumberOption("--memory-limit <MiB>", "--local: largest memory of one task", 1, 4096).default(256));
+    .addOption(toolchainOption({ fromEnvironment: true }))
+    .addOption(noContainerOption());
 }
 
 export function watchCommand(): Command {
@@ -68,7 +65,7 @@ export async function runDaemon(dir: string, opts: DaemonCommandFlags, mode: { w
     emit,
     onHostEvent,
     onProgress: (l) => out.progress(l),
-    limits: { messageTimeoutMs: Number(opts.messageTimeout), memoryLimitBytes: Number(opts.memoryLimit) * 2 ** 20 },
+    limits: limitsFrom(opts),
     signal: starting.signal,
   }).catch((err: unknown) => {
     if (starting.signal.aborted) process.exit(0);

@@ -33,7 +33,7 @@ async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWork
   const controller = new AbortController();
   aborts.set(m.id, controller);
   try {
-    const results = await buildTasks(m.rendered, m.genDir, { toolchain: await toolchain, container: m.container, forLocalHost: m.forLocalHost, parallel: m.parallel, signal: controller.signal });
+    const results = await buildTasks(m.rendered, m.genDir, { toolchain: await toolchain, parallel: m.parallel, signal: controller.signal });
     if (m.forLocalHost) {
       const { prepareComponent } = await import("../../host/index.js");
       for (const r of results) if (r.ok) await prepareComponent(new Uint8Array(await readFile(r.wasm)), r.digest);
