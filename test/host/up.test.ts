@@ -22,10 +22,10 @@ test("up runs the example; send shows results downstream; Ctrl-C stops everythin
   up.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   try {
     const stateFile = join(p.dir, ".pelato", "up.json");
-    for (let i = 0; i < 600 && !existsSync(stateFile); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(existsSync(stateFile), `up did not start:\n${stderr}`);
+    // up writes its state file before it prints where things listen: wait for both.
+    const listening = new RegExp(`HTTP  http://127\\.0\\.0\\.1:${httpPort}/ → celsius_to_kelvin_conversion`);
+    await until(() => existsSync(stateFile) && listening.test(stderr), () => `up did not start:\n${stderr}`, 60_000);
     const state = JSON.parse(readFileSync(stateFile, "utf8"));
-    assert.match(stderr, new RegExp(`HTTP  http://127\\.0\\.0\\.1:${httpPort}/ → celsius_to_kelvin_conversion`));
 
     const viaHttp = send([`http://127.0.0.1:${httpPort}/`, '{"Data":21.5}', p.dir, "--json", "--count", "2"]);
     assert.equal(viaHttp.code, 0, viaHttp.stderr);
