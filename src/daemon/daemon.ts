@@ -23,7 +23,7 @@ import { watchProject } from "./watcher.js";
 export interface DaemonOptions {
   dir: string;
   flags: ConfigFlags;
-  /** The embedded default (a local nats-server and component host) instead of the configured lattice. */
+  /** The embedded default (a local nats-server and component host) even when a lattice is configured. */
   local: boolean;
   watch: boolean;
   serve: boolean;
@@ -49,7 +49,9 @@ export interface Daemon {
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const projectDir = resolve(o.dir);
   const config = resolveConfig(o.dir, o.flags);
-  if (!o.local && !config.registry.configured) {
+  // No lattice configured (neither NATS_URL nor NATS_HOST, from any source): the embedded default.
+  const local = o.local || (config.sources.NATS_URL === "default" && config.sources.NATS_HOST === "default");
+  if (!local && !config.registry.configured) {
     throw new InputError([{ file: "environment", message: "REGISTRY_URL: a lattice's hosts pull components from a registry; set REGISTRY_URL (or --registry), or use --local for the embedded default" }]);
   }
   const release = lockProject(projectDir);
@@ -70,7 +72,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     const metrics = new DaemonMetrics();
     const emit = (e: DaemonEvent) => (metrics.observe(e), o.emit(e));
     // The local host (and jco, which it loads) only when asked for: a lattice daemon stays small.
-    const target = o.local
+    const target = local
       ? new (await import("./targets/local.js")).LocalTarget(await step((await import("./embedded.js")).startEmbedded(projectDir, config, { ...(o.limits ? { limits: o.limits } : {}), ...(o.onHostEvent ? { onEvent: o.onHostEvent } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) }), (e) => e.stop()), emit)
       : new LatticeTarget(await step(connectWithRetry(() => connectNats(config.nats, "pelatod-daemon"), emit), (nc) => nc.close()), config.lattice, config.nats.timeoutMs);
     cleanup.push(() => target.close());

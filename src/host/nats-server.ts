@@ -41,8 +41,10 @@ async function natsServerBinary(onProgress?: (line: string) => void): Promise<st
   if (process.env.PELATO_NATS_SERVER) return process.env.PELATO_NATS_SERVER;
   const cached = join(cacheDir(), "bin", "nats-server");
   if (existsSync(cached)) return cached;
-  onProgress?.("building nats-server (once per machine, a few minutes)…");
-  const { stdout } = await execa("bash", [join(TOOLCHAIN_DIR, "setup", "nats-server.sh")], { env: { ...process.env, PELATO_CACHE: cacheDir() } });
+  // The script says when it builds (a few minutes, once per machine); a packaged pelatod's is at hand.
+  const child = execa("bash", [join(TOOLCHAIN_DIR, "setup", "nats-server.sh")], { env: { ...process.env, PELATO_CACHE: cacheDir() } });
+  child.stderr?.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => onProgress?.(l)));
+  const { stdout } = await child;
   return stdout.trim();
 }
 

@@ -45,13 +45,16 @@ test("the readiness probe exits 0 once /healthz answers 200, and 1 when it never
   const server = createServer((_req, res) => res.writeHead(armed && ++asked > 1 ? 200 : 503).end());
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
-  const probe = (timeout: string) =>
+  const probe = (timeout: string, daemonPid?: number) =>
     new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, "dist", "src", "daemon", "wait-ready.js"), "/nonexistent"], { env: { ...process.env, PELATO_METRICS: `127.0.0.1:${port}`, PELATO_READY_TIMEOUT_S: timeout }, stdio: "ignore" });
+      const child = spawn(process.execPath, [join(REPO_ROOT, "dist", "src", "daemon", "wait-ready.js"), "/nonexistent", ...(daemonPid ? [String(daemonPid)] : [])], { env: { ...process.env, PELATO_METRICS: `127.0.0.1:${port}`, PELATO_READY_TIMEOUT_S: timeout }, stdio: "ignore" });
       child.once("exit", resolve);
     });
   try {
     assert.equal(await probe("1"), 1, "never healthy: fails after the timeout");
+    // The daemon ($MAINPID) is gone: it gives up at once, not after the 10 minutes it was given.
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    assert.equal(await probe("600", gone), 1);
     armed = true;
     assert.equal(await probe("30"), 0);
     assert.ok(asked >= 2, "the probe asked again after a 503");

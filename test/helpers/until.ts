@@ -4,3 +4,12 @@ export async function until(done: () => boolean, what: string | (() => string), 
     if (Date.now() > end) throw new Error(`no ${typeof what === "string" ? what : what()} within ${timeoutMs} ms`);
   }
 }
+
+/** Waits until `check()` resolves to a value (not undefined), asking again every `everyMs`; after `timeoutMs` throws "no <what> within …". */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000, everyMs = 200): Promise<T> {
+  for (const end = Date.now() + timeoutMs; ; await new Promise((r) => setTimeout(r, everyMs))) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`no ${what} within ${timeoutMs} ms`);
+  }
+}

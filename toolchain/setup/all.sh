@@ -11,3 +11,4 @@ bash toolchain/setup/registry.sh >/dev/null # Debian's docker-registry and skope
 nice -n 10 bash toolchain/setup/wadm.sh >/dev/null
 nice -n 10 bash toolchain/setup/wasmcloud-host.sh >/dev/null
 bash toolchain/setup/tinygo.sh >/dev/null # the pinned TinyGo toolchain image (--toolchain tinygo, auto)
+bash toolchain/setup/systemd-image.sh >/dev/null # systemd as PID 1 in a container (test/daemon/systemd-boot.test.ts)

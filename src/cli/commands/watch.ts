@@ -11,7 +11,7 @@ export type DaemonCommandFlags = CommonOptions & DaemonFlags & LimitFlags & { lo
 /** Options `watch` and `serve` share. */
 export function withDaemonOptions(cmd: Command): Command {
   return withLimitOptions(withNatsOptions(withCommonOptions(cmd)), "--local: ")
-    .option("--local", "run on the embedded default (a local nats-server and component host, as pelatod up) instead of the configured lattice")
+    .option("--local", "run on the embedded default (a local nats-server and component host, as pelatod up) even when a lattice is configured; without NATS_URL or NATS_HOST it is the default")
     .addOption(new Option("--metrics <host:port|off>", "loopback address of /metrics and /healthz (PELATO_METRICS, default 127.0.0.1:9464)"))
     .addOption(new Option("--instance <name>", "this daemon's service subjects: pelato.<instance>.<endpoint> (PELATO_INSTANCE, default the host name)"))
     .addOption(new Option("--allow-key <nkey...>", "public user nkeys allowed to call the service (PELATO_SERVE_KEYS)"))
