@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildProject, ComponentCache, GoToolchain, compilerStats, findTinygoImage, TinygoToolchain, tinygoStats, type Toolchain } from "../src/build/index.js";
 import { resolveConfig } from "../src/config/index.js";
-import { renderOptionsFrom, renderProject, writeGen } from "../src/render/index.js";
-import { loadProject } from "../src/workflow/index.js";
+import { loadAndRender } from "../src/pipeline/index.js";
+import { writeGen } from "../src/render/index.js";
 import { generateProject } from "../test/helpers/project-generator.js";
 import { peakTreeMemory } from "./tree-memory.js";
 
@@ -18,8 +18,7 @@ const cores = availableParallelism();
 const EXAMPLE = fileURLToPath(new URL("../../examples/temperature", import.meta.url));
 
 async function run(dir: string, parallel: number, cacheRoot: string, toolchain: () => Toolchain = () => new GoToolchain()) {
-  const project = await loadProject(dir);
-  const rendered = await renderProject(project, renderOptionsFrom(resolveConfig(dir, {}, {})));
+  const { rendered } = await loadAndRender(dir, resolveConfig(dir, {}, {}));
   const genDir = writeGen(rendered);
   const runs = compilerStats.runs + tinygoStats.runs;
   const mem = peakTreeMemory();

@@ -4,12 +4,13 @@ import type { TaskBuildResult } from "../build/index.js";
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
-import { pushComponents, type PushEvent, type PushReport } from "../oci/index.js";
-import { buildTasks, deployAndWait, pushItems } from "../pipeline/index.js";
-import { renderOptionsFrom, renderProject, writeGen, type Manifest, type RenderedProject } from "../render/index.js";
+import type { PushEvent, PushReport } from "../oci/index.js";
+import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage } from "../pipeline/index.js";
+import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
+import { resolveConfig } from "../config/index.js";
 import type { WadmClient } from "../wadm/index.js";
 import type { Project } from "../workflow/index.js";
-import { loadProjectAndConfig, type CommonOptions } from "./context.js";
+import type { CommonOptions } from "./context.js";
 import type { Output } from "./output.js";
 import { buildProgress } from "./progress.js";
 
@@ -29,9 +30,9 @@ export interface Built {
 /** load → render → write gen/ → build every task (src/pipeline), with progress: the first half of build, push, brush and up. */
 export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain?: ToolchainChoice; container?: boolean; forLocalHost?: boolean }, out: Output): Promise<Built> {
   const started = new Date();
-  const { project, config } = await loadProjectAndConfig(dir, opts);
+  const config = resolveConfig(dir, opts);
   const t0 = performance.now();
-  const rendered = await renderProject(project, renderOptionsFrom(config));
+  const { project, rendered } = await loadAndRender(dir, config);
   const genDir = writeGen(rendered);
   const genSeconds = (performance.now() - t0) / 1000;
 
@@ -74,7 +75,7 @@ export function round(n: number): number {
 /** The push half of push and brush: every built component, with progress; logs the run when metrics are on. */
 export async function pushBuilt(built: Built, out: Output, command = "push"): Promise<PushReport> {
   const t0 = performance.now();
-  const report = await pushComponents(pushItems(built.rendered, built.results), { registry: built.config.registry, projectDir: built.project.dir, onEvent: (e) => progress(out, e) });
+  const report = await pushStage(built.rendered, built.results, { registry: built.config.registry, projectDir: built.project.dir, onEvent: (e) => progress(out, e) });
   if (built.config.enableMetrics) {
     const pushed = report.tasks.filter((t) => !t.skipped);
     const push = { push_time: round((performance.now() - t0) / 1000), pushed: pushed.length, skipped: report.tasks.length - pushed.length, blobs_uploaded: pushed.reduce((n, t) => n + t.blobsUploaded, 0) };

@@ -1,9 +1,7 @@
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
-import { renderOptionsFrom, renderProject, writeGen, type RenderedProject } from "../render/index.js";
-import { pushItems } from "../pipeline/index.js";
-import { pinManifest } from "../wadm/index.js";
-import { loadProject } from "../workflow/index.js";
+import { loadAndRender, pinnedManifests } from "../pipeline/index.js";
+import { writeGen, type RenderedProject } from "../render/index.js";
 import { desiredApps } from "./plan/desired.js";
 import { isNoop, planRedeploy } from "./plan/plan.js";
 import { reconcile } from "./plan/reconcile.js";
@@ -58,8 +56,7 @@ interface Prepared {
 
 /** Load, render, reconcile with the target, plan: everything but executing (the dry run). */
 export async function preparePlan(ctx: CycleContext): Promise<Prepared> {
-  const project = await loadProject(ctx.projectDir);
-  const rendered = await renderProject(project, renderOptionsFrom(ctx.config));
+  const { project, rendered } = await loadAndRender(ctx.projectDir, ctx.config);
   const desired = desiredApps(rendered, ctx.target.pushes ? ctx.config.registry.url : undefined);
   const saved = ctx.state().apps;
   const running = await ctx.target.running([...new Set([...desired.map((d) => d.name), ...Object.keys(saved)])], ctx.discover ? project.name : undefined);
@@ -116,7 +113,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
     const digest = comp?.digest ?? deployed[a.name]!.digest;
     // A lattice gets the manifest pinned to the pushed image's digest, as deploy and brush send it.
     const imageDigest = d.image ? (pushed.get(a.name) ?? deployed[a.name]?.imageDigest) : undefined;
-    const manifest = d.image && imageDigest ? pinManifest(task.manifest, new Map([[d.image, imageDigest]])) : task.manifest;
+    const manifest = d.image && imageDigest ? pinnedManifests([task], new Map([[d.image, imageDigest]]))[0]! : task.manifest;
     const targetVersion = manifest.metadata.annotations.version!;
     try {
       const out = await timed(() => ctx.target.deploy({ name: a.name, version: d.version, manifest, wasm: comp?.wasm ?? "", digest }));
@@ -181,9 +178,9 @@ async function push(ctx: CycleContext, rendered: RenderedProject, apps: AppPlan[
   const t0 = performance.now();
   await Promise.all(
     apps.map(async (a) => {
-      const [item] = pushItems(rendered, [{ component: a.name, ...components.get(a.name)! }]);
       try {
-        const report = await ctx.toolbox.push(item!, ctx.config.registry, ctx.projectDir);
+        const task = rendered.tasks.find((t) => t.dir === a.name)!;
+        const report = await ctx.toolbox.push({ ...rendered, tasks: [task] }, { component: a.name, ...components.get(a.name)! }, ctx.config.registry, ctx.projectDir);
         const t = report.tasks[0]!;
         pushed.set(a.name, t.manifestDigest);
         if (!t.skipped) r.pushed++;

@@ -1,6 +1,6 @@
 import type { RegistrySettings } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
-import { imageRef, type Manifest, type RenderedProject } from "../render/index.js";
+import { imageRef, type Manifest, type RenderedProject, type RenderedTask } from "../render/index.js";
 import { deployManifests, pinManifest, waitForApplications, type DeployOutcome, type StatusInfo, type WadmClient, type WaitResult } from "../wadm/index.js";
 
 /**
@@ -26,9 +26,9 @@ export async function requireImages(rendered: RenderedProject, genDir: string, r
   return checked.digests;
 }
 
-/** Every task's manifest, its image pinned to the digest pushed: hosts run exactly that build. */
-export function pinnedManifests(rendered: RenderedProject, digests: ReadonlyMap<string, string>): Manifest[] {
-  return rendered.tasks.map((t) => pinManifest(t.manifest, digests));
+/** Each task's manifest, its image pinned to the digest pushed (image → digest): hosts run exactly that build. */
+export function pinnedManifests(tasks: readonly RenderedTask[], digests: ReadonlyMap<string, string>): Manifest[] {
+  return tasks.map((t) => pinManifest(t.manifest, digests));
 }
 
 export interface DeployStageOptions {

@@ -8,9 +8,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { resolveConfig } from "../../src/config/index.js";
-import { renderOptionsFrom, renderProject } from "../../src/render/index.js";
+import { loadAndRender } from "../../src/pipeline/index.js";
 import { WadmClient } from "../../src/wadm/index.js";
-import { loadProject } from "../../src/workflow/index.js";
 import { tempProject } from "../helpers/project.js";
 import type { NatsServer } from "../helpers/servers.js";
 import { spawnDaemon, TAG, upper, WORKFLOW, type DaemonProcess } from "./helpers/daemon-process.js";
@@ -32,7 +31,7 @@ const start = async () => {
   return d;
 };
 /** The versions the files on disk describe, rendered as the daemon renders them. */
-const expected = async () => new Map((await renderProject(await loadProject(p.dir), renderOptionsFrom(resolveConfig(p.dir, {}, { ...process.env, ...env() })))).tasks.map((t) => [t.dir, t.version]));
+const expected = async () => new Map((await loadAndRender(p.dir, resolveConfig(p.dir, {}, { ...process.env, ...env() }))).rendered.tasks.map((t) => [t.dir, t.version]));
 
 before(async () => {
   services = await startLatticeServices();

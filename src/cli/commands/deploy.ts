@@ -1,7 +1,8 @@
 import { Command } from "commander";
-import { pinnedManifests, requireImages } from "../../pipeline/index.js";
-import { renderOptionsFrom, renderProject, writeGen } from "../../render/index.js";
-import { loadProjectAndConfig, outputFor, withCommonOptions } from "../context.js";
+import { resolveConfig } from "../../config/index.js";
+import { loadAndRender, pinnedManifests, requireImages } from "../../pipeline/index.js";
+import { writeGen } from "../../render/index.js";
+import { outputFor, withCommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import { withDeployOptions, type DeployFlags } from "../options.js";
 import { deployWithProgress } from "../pipeline.js";
@@ -10,11 +11,11 @@ export function deployCommand(): Command {
   return withDeployOptions(withNatsOptions(withCommonOptions(new Command("deploy").description("publish each task's application to wadm over NATS (its images must be in the registry) and wait until it is deployed"))))
     .action(async (dir: string, opts: DeployFlags) => {
       const out = outputFor(opts);
-      const { project, config } = await loadProjectAndConfig(dir, opts);
-      const rendered = await renderProject(project, renderOptionsFrom(config));
+      const config = resolveConfig(dir, opts);
+      const { rendered } = await loadAndRender(dir, config);
       const genDir = writeGen(rendered);
       const digests = await requireImages(rendered, genDir, config.registry);
-      const result = await withWadm(config, (wadm) => deployWithProgress(wadm, pinnedManifests(rendered, digests), opts, out));
+      const result = await withWadm(config, (wadm) => deployWithProgress(wadm, pinnedManifests(rendered.tasks, digests), opts, out));
       const text = result.steps.map((s) => `  ${s.name} ${out.color.dim(s.version)} ${s.step === "unchanged" ? "unchanged" : "deployed"}`).join("\n");
       out.result(result, `${config.lattice}: ${result.steps.filter((s) => s.step !== "unchanged").length} of ${result.steps.length} applications sent\n${text}`);
     });

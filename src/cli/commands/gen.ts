@@ -1,8 +1,10 @@
 import { Command } from "commander";
 import { relative } from "node:path";
 import { appendRunLog } from "../../metrics/index.js";
-import { renderOptionsFrom, renderProject, writeGen } from "../../render/index.js";
-import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
+import { resolveConfig } from "../../config/index.js";
+import { loadAndRender } from "../../pipeline/index.js";
+import { writeGen } from "../../render/index.js";
+import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 
 export function genCommand(): Command {
   return withCommonOptions(new Command("gen").description("render every task into gen/<component>/ (Go project + wadm.yaml) and gen/project.wadm.yaml")).action(
@@ -10,8 +12,8 @@ export function genCommand(): Command {
       const out = outputFor(opts);
       const started = new Date();
       const t0 = performance.now();
-      const { project, config } = await loadProjectAndConfig(dir, opts);
-      const rendered = await renderProject(project, renderOptionsFrom(config));
+      const config = resolveConfig(dir, opts);
+      const { project, rendered } = await loadAndRender(dir, config);
       const genDir = writeGen(rendered);
       const seconds = (performance.now() - t0) / 1000;
       if (config.enableMetrics) {

@@ -1,6 +1,5 @@
 import { Command } from "commander";
-import { PROJECT_ANNOTATION } from "../../render/index.js";
-import { projectApplications, removeApplications } from "../../wadm/index.js";
+import { removeFromLattice } from "../../pipeline/index.js";
 import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 
@@ -9,7 +8,7 @@ export function removeCommand(): Command {
     async (dir: string, opts: CommonOptions) => {
       const out = outputFor(opts);
       const { project, config } = await loadProjectAndConfig(dir, opts);
-      const removed = await withWadm(config, async (wadm) => removeApplications(wadm, await projectApplications(wadm, project.name, PROJECT_ANNOTATION)));
+      const removed = await withWadm(config, (wadm) => removeFromLattice(wadm, { project: project.name }));
       out.result({ removed }, removed.length === 0 ? "nothing of this project was deployed" : `removed ${removed.join(", ")}`);
     },
   );

@@ -1,6 +1,7 @@
 import type { NatsConnection } from "@nats-io/nats-core";
+import { deployAndWait, removeFromLattice } from "../../pipeline/index.js";
 import { PROJECT_ANNOTATION } from "../../render/index.js";
-import { deployManifests, projectApplications, removeApplications, WadmClient } from "../../wadm/index.js";
+import { projectApplications, WadmClient } from "../../wadm/index.js";
 import type { DeployItem, DeployOutcome, DeployTarget } from "./target.js";
 import type { RunningApp } from "../types.js";
 
@@ -28,12 +29,12 @@ export class LatticeTarget implements DeployTarget {
   }
 
   async deploy(item: DeployItem): Promise<DeployOutcome> {
-    const [outcome] = await deployManifests(this.wadm, [item.manifest]);
-    return { step: outcome!.step, swapMs: 0 };
+    const { steps } = await deployAndWait(this.wadm, [item.manifest]);
+    return { step: steps[0]!.step, swapMs: 0 };
   }
 
   async remove(name: string): Promise<void> {
-    await removeApplications(this.wadm, [name]);
+    await removeFromLattice(this.wadm, { names: [name] });
   }
 
   healthy(): boolean {

@@ -23,9 +23,9 @@ process.on("disconnect", () => {
 
 async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWorker> {
   if (m.type === "push") {
-    const { pushComponents } = await import("../../oci/index.js");
+    const { pushBuilt } = await import("../../pipeline/index.js");
     const { password, ...rest } = m.registry;
-    const report = await pushComponents([m.item], { registry: { ...rest, ...(password !== undefined ? { password: new Secret(password) } : {}) }, projectDir: m.projectDir });
+    const report = await pushBuilt(m.rendered, [m.built], { registry: { ...rest, ...(password !== undefined ? { password: new Secret(password) } : {}) }, projectDir: m.projectDir });
     return { type: "pushed", id: m.id, report };
   }
   const [{ buildTasks }, { pickToolchain }] = await Promise.all([import("../../pipeline/index.js"), import("../../build/index.js")]);
