@@ -2,7 +2,9 @@
 // (real NATS, real components), split into the daemon's stages; then save to "wadm has it"
 // against a real nats-server, wadm and registry; and the idle RSS of the daemon (and, in local
 // mode, of the component host and nats-server processes it runs beside it).
-// Run: npm run build && node dist/bench/watch.js   (BENCH_EDITS=5 edits per mode, BENCH_MODES=local,lattice)
+// Each mode runs once per toolchain (the daemon's --toolchain), and reports the component's size.
+// Run: npm run build && node dist/bench/watch.js   (BENCH_EDITS=5 edits per mode, BENCH_MODES=local,lattice,
+// BENCH_TOOLCHAINS=go,tinygo)
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,6 +32,8 @@ interface Sample {
   /** One request to the new version once it serves, on this process's clock. */
   reply: number;
   stages: Record<(typeof STAGES)[number], number>;
+  /** Bytes of the component built for this edit. */
+  size: number;
 }
 
 /**
@@ -53,7 +57,8 @@ async function edit(d: DaemonProcess, dir: string, done: (marker: string) => Pro
   if (!(await done(marker))) throw new Error(`the edit ${marker} served, then did not`);
   const reply = performance.now() - t1;
   const cycle = (await d.waitFor((e) => e.type === "cycle" && e.outcome === "ok", { from })) as Ev & { stages: Sample["stages"] };
-  const sample = { total, notify: await noticed, reply, stages: cycle.stages };
+  const built = (await d.waitFor((e) => e.type === "built", { from })) as Ev & { size: number };
+  const sample = { total, notify: await noticed, reply, stages: cycle.stages, size: built.size };
   for (const [k, v] of Object.entries({ ...sample.stages, total, notify: sample.notify, reply })) {
     if (v < 0) throw new Error(`measuring error: ${k} = ${v} ms is negative (${JSON.stringify(sample)})`);
   }
@@ -74,12 +79,13 @@ function report(samples: Sample[]) {
     // Save to the change event on the daemon's stdout (its debounce included), and one request to the new version.
     notify_ms: med((s) => s.notify),
     reply_ms: med((s) => s.reply),
+    component_kib: round(med((s) => s.size) / 1024),
   };
 }
 
-async function local(): Promise<Record<string, unknown>> {
+async function local(toolchain: string): Promise<Record<string, unknown>> {
   const p = tempProject({ "workflow.yaml": WORKFLOW, "tasks/echo.go": task("start") });
-  const d = spawnDaemon(["watch", p.dir, "--local", "--metrics", "off"], { PELATO_BUILD_IDLE_S: String(IDLE_S) });
+  const d = spawnDaemon(["watch", p.dir, "--local", "--metrics", "off"], { PELATO_BUILD_IDLE_S: String(IDLE_S), PELATO_TOOLCHAIN: toolchain });
   let nc: NatsConnection | undefined;
   try {
     await d.waitFor((e) => e.type === "ready", { timeoutMs: 300_000 });
@@ -101,12 +107,12 @@ async function local(): Promise<Record<string, unknown>> {
   }
 }
 
-async function lattice(): Promise<Record<string, unknown>> {
+async function lattice(toolchain: string): Promise<Record<string, unknown>> {
   const nats = await startNats();
   const [wadm, registry] = await Promise.all([startWadm(nats), startRegistry()]);
   const p = tempProject({ "workflow.yaml": WORKFLOW, "tasks/echo.go": task("start") });
   const nc = await connect({ servers: nats.url });
-  const d = spawnDaemon(["watch", p.dir, "--metrics", "off"], { NATS_URL: nats.url, REGISTRY_URL: registry.host, PELATO_BUILD_IDLE_S: String(IDLE_S) });
+  const d = spawnDaemon(["watch", p.dir, "--metrics", "off"], { NATS_URL: nats.url, REGISTRY_URL: registry.host, PELATO_BUILD_IDLE_S: String(IDLE_S), PELATO_TOOLCHAIN: toolchain });
   try {
     await d.waitFor((e) => e.type === "ready", { timeoutMs: 300_000 });
     await sleep((IDLE_S + 3) * 1000);
@@ -141,5 +147,10 @@ function rssMb(pid: number): number {
 }
 
 const modes = (process.env.BENCH_MODES ?? "local,lattice").split(",");
-const result = { bench: "watch", ...(modes.includes("local") ? { local: await local() } : {}), ...(modes.includes("lattice") ? { lattice: await lattice() } : {}) };
+const toolchains = (process.env.BENCH_TOOLCHAINS ?? "go,tinygo").split(",");
+const result: Record<string, unknown> = { bench: "watch" };
+for (const toolchain of toolchains) {
+  if (modes.includes("local")) result[`local_${toolchain}`] = await local(toolchain);
+  if (modes.includes("lattice")) result[`lattice_${toolchain}`] = await lattice(toolchain);
+}
 console.log(JSON.stringify(result, null, 2));

@@ -15,7 +15,10 @@
 // goroutines that outlive it.
 package cabi
 
-import "unsafe"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 var (
 	arena        [ArenaSize]byte
@@ -207,4 +210,30 @@ func StringAt(p unsafe.Pointer, off uintptr) string {
 // BytesAt lifts the (ptr,len) list<u8> stored at p+off.
 func BytesAt(p unsafe.Pointer, off uintptr) []byte {
 	return Bytes(U32(p, off), U32(p, off+4))
+}
+
+// ValidUTF8 replaces each run of bytes that are not valid UTF-8 with replacement: WIT strings
+// must be valid UTF-8 (wasmtime traps otherwise). strings.ToValidUTF8 does the same, but under
+// TinyGo the strings package costs every build about a second (its unicode tables).
+func ValidUTF8(s, replacement string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	out := make([]byte, 0, len(s)+len(replacement))
+	invalid := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			if !invalid {
+				out = append(out, replacement...)
+				invalid = true
+			}
+			i++
+			continue
+		}
+		out = append(out, s[i:i+size]...)
+		invalid = false
+		i += size
+	}
+	return string(out)
 }

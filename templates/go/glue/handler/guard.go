@@ -1,10 +1,10 @@
 package handler
 
 import (
-	"fmt"
-	"runtime/debug"
+	"errors"
 
 	"pelato.local/task/glue/logging"
+	"pelato.local/task/glue/panics"
 )
 
 // Guard runs f, turning a panic into an error (logged with its stack), so an entry point
@@ -12,8 +12,8 @@ import (
 func Guard(f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-			logging.Log(logging.Error, "pelato", fmt.Sprintf("panic in exec_task: %v\n%s", r, debug.Stack()))
+			err = errors.New(panics.Message(r))
+			logging.Log(logging.Error, "pelato", panics.Report("exec_task", r))
 		}
 	}()
 	f()

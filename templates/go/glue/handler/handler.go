@@ -4,13 +4,12 @@ package handler
 
 import (
 	"errors"
-	"fmt"
-	"runtime/debug"
-	"strings"
+	"strconv"
 	"unsafe"
 
 	"pelato.local/task/glue/cabi"
 	"pelato.local/task/glue/logging"
+	"pelato.local/task/glue/panics"
 )
 
 // Func handles one message. A returned error (or a panic, which is
@@ -40,7 +39,7 @@ func handleMessage(subjPtr, subjLen, bodyPtr, bodyLen, rtTag, rtPtr, rtLen uint3
 	}
 	cabi.Reset() // everything lifted is copied out: the arena is free again
 	if n := cabi.TakeOverflow(); n != 0 {
-		logging.Log(logging.Error, "pelato", fmt.Sprintf("a previous host transfer of %d bytes exceeded the %d-byte canonical ABI arena", n, cabi.ArenaSize))
+		logging.Log(logging.Error, "pelato", "a previous host transfer of "+strconv.Itoa(int(n))+" bytes exceeded the "+strconv.Itoa(cabi.ArenaSize)+"-byte canonical ABI arena")
 	}
 	err := Call(subject, body, replyTo)
 	if err == nil {
@@ -48,7 +47,7 @@ func handleMessage(subjPtr, subjLen, bodyPtr, bodyLen, rtTag, rtPtr, rtLen uint3
 		retKeep = ""
 	} else {
 		// WIT strings must be valid UTF-8 (wasmtime traps otherwise)
-		retKeep = strings.ToValidUTF8(err.Error(), "\uFFFD")
+		retKeep = cabi.ValidUTF8(err.Error(), "\uFFFD")
 		p, n := cabi.StringPtr(retKeep)
 		retArea = struct{ tag, ptr, len uint32 }{1, p, n}
 	}
@@ -68,8 +67,8 @@ func Call(subject string, body []byte, replyTo *string) (err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-			logging.Log(logging.Error, "pelato", fmt.Sprintf("panic in message handler: %v\n%s", r, debug.Stack()))
+			err = errors.New(panics.Message(r))
+			logging.Log(logging.Error, "pelato", panics.Report("message handler", r))
 		}
 	}()
 	return fn(subject, body, replyTo)

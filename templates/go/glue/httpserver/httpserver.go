@@ -4,13 +4,12 @@
 package httpserver
 
 import (
-	"fmt"
+	"errors"
 	"runtime"
-	"runtime/debug"
-	"strings"
 
 	"pelato.local/task/glue/cabi"
 	"pelato.local/task/glue/logging"
+	"pelato.local/task/glue/panics"
 )
 
 // Func handles one request and returns status, body and content type.
@@ -117,8 +116,8 @@ func call(method, path string, body []byte) (status int, respBody []byte, ctype 
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			logging.Log(logging.Error, "pelato", fmt.Sprintf("panic in HTTP handler: %v\n%s", r, debug.Stack()))
-			status, respBody, ctype = 500, []byte(fmt.Sprintf("panic: %v\n", r)), "text/plain"
+			logging.Log(logging.Error, "pelato", panics.Report("HTTP handler", r))
+			status, respBody, ctype = 500, []byte(panics.Message(r)+"\n"), "text/plain"
 		}
 	}()
 	return fn(method, path, body)
@@ -160,13 +159,13 @@ func readBody(req uint32) (body []byte, tooLarge bool, err error) {
 	ret := cabi.Alloc(16, 4)
 	reqConsume(req, cabi.Ptr(ret))
 	if cabi.U8(ret, 0) != 0 {
-		return nil, false, fmt.Errorf("request body already consumed")
+		return nil, false, errors.New("request body already consumed")
 	}
 	inBody := cabi.U32(ret, 4)
 	defer dropIncomingBody(inBody)
 	bodyStream(inBody, cabi.Ptr(ret))
 	if cabi.U8(ret, 0) != 0 {
-		return nil, false, fmt.Errorf("request body stream unavailable")
+		return nil, false, errors.New("request body stream unavailable")
 	}
 	stream := cabi.U32(ret, 4)
 	defer dropInputStream(stream)
@@ -199,7 +198,7 @@ func writeResponse(out uint32, status int, body []byte, ctype string) {
 	mark := cabi.Mark()
 	defer cabi.Release(mark)
 	headers := newFields()
-	ctype = strings.ToValidUTF8(ctype, "")
+	ctype = cabi.ValidUTF8(ctype, "")
 	if ctype != "" {
 		r := cabi.Alloc(4, 1)
 		name := "content-type"

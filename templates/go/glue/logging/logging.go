@@ -3,7 +3,6 @@ package logging
 
 import (
 	"runtime"
-	"strings"
 
 	"pelato.local/task/glue/cabi"
 )
@@ -26,8 +25,8 @@ func wasmLog(level, ctxPtr, ctxLen, msgPtr, msgLen uint32)
 // Log writes one log line through the host.
 func Log(level Level, context, message string) {
 	// WIT strings must be valid UTF-8 (wasmtime traps the call otherwise)
-	context = strings.ToValidUTF8(context, "\uFFFD")
-	message = strings.ToValidUTF8(message, "\uFFFD")
+	context = cabi.ValidUTF8(context, "\uFFFD")
+	message = cabi.ValidUTF8(message, "\uFFFD")
 	cp, cl := cabi.StringPtr(context)
 	mp, ml := cabi.StringPtr(message)
 	wasmLog(uint32(level), cp, cl, mp, ml)
