@@ -26,6 +26,8 @@ export interface RegistrySettings {
   insecure: boolean;
   user?: string;
   password?: Secret;
+  /** REGISTRY_TOKEN_HOSTS: token services on other hosts than the registry's that may receive its credentials. */
+  tokenHosts?: string[];
 }
 
 export interface ResolvedConfig {
@@ -92,9 +94,15 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
 
   const registryRaw = raw("REGISTRY_URL");
   const registry = parseRegistry(registryRaw ?? DEFAULT_REGISTRY);
-  if (!registry) fail("REGISTRY_URL", `"${registryRaw}" is not a registry address (host[:port][/namespace])`);
+  // A user name or password in the URL is never echoed: the message names the variables for them.
+  if (!registry && registryRaw?.includes("@")) fail("REGISTRY_URL", "holds a user name or password (user@host): give them as REGISTRY_USER and REGISTRY_PASSWORD, and REGISTRY_URL as host[:port][/namespace]");
+  else if (!registry) fail("REGISTRY_URL", `"${registryRaw}" is not a registry address (host[:port][/namespace])`);
   const user = raw("REGISTRY_USER");
   const password = raw("REGISTRY_PASSWORD");
+  const tokenHostsRaw = raw("REGISTRY_TOKEN_HOSTS");
+  const tokenHosts = tokenHostsRaw?.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const badTokenHost = tokenHosts?.find((h) => !/^[a-z0-9.-]+$/.test(h));
+  if (badTokenHost !== undefined) fail("REGISTRY_TOKEN_HOSTS", `"${badTokenHost}" is not a host name (a comma-separated list of them, without scheme or port)`);
 
   const parallelRaw = raw("PARALLEL_BUILD");
   const parallelBuild = parseParallel(parallelRaw);
@@ -147,6 +155,7 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
       insecure: registry!.insecure,
       ...(user !== undefined ? { user } : {}),
       ...(password !== undefined ? { password: new Secret(password) } : {}),
+      ...(tokenHosts?.length ? { tokenHosts } : {}),
     },
     parallelBuild: parallelBuild!,
     nats,

@@ -16,6 +16,8 @@ export interface AuthClientOptions {
   credential?: CredentialLookup;
   /** Clock for token expiry. Default: Date.now. */
   now?: () => number;
+  /** Hosts, other than the registry's, whose token service may receive its credentials. */
+  tokenHosts?: readonly string[];
 }
 
 interface Token {
@@ -34,11 +36,13 @@ export class AuthClient implements HttpClient {
   readonly #now: () => number;
   readonly #challenges = new Map<string, Challenge>();
   readonly #tokens = new Map<string, Promise<Token>>();
+  readonly #tokenHosts: readonly string[];
 
   constructor(o: AuthClientOptions) {
     this.#base = o.base;
     this.#credential = o.credential ?? (() => undefined);
     this.#now = o.now ?? Date.now;
+    this.#tokenHosts = (o.tokenHosts ?? []).map((h) => h.toLowerCase());
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
@@ -89,7 +93,14 @@ export class AuthClient implements HttpClient {
       unauthorizedHint: credential ? `the token service refused user "${credential.username}" (from ${credential.source})` : "the token service requires credentials: set REGISTRY_USER and REGISTRY_PASSWORD or log in with docker login",
     };
     if (!realm) throw new OciError(`registry ${host} asked for a bearer token but named no realm to get it from`);
-    const url = new URL(realm);
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new OciError(`registry ${host} named a token service that is not a URL`);
+    }
+    const refused = credential ? realmRefusal(url, host, this.#tokenHosts) : undefined;
+    if (refused) throw new OciError(`registry ${host} asks for its tokens at ${url.origin}, ${refused}: pelatod did not send it your credentials (from ${credential!.source})`);
     if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
     for (const scope of scopes) url.searchParams.append("scope", scope);
     const headers: Record<string, string> = credential ? { authorization: basic(credential) } : {};
@@ -101,6 +112,24 @@ export class AuthClient implements HttpClient {
     const start = Number.isNaN(issued) ? this.#now() : Math.min(issued, this.#now());
     return { value, expiresAt: start + (body.expires_in ?? DEFAULT_TOKEN_SECONDS) * 1000 - EXPIRY_MARGIN_MS };
   }
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/** Docker Hub's registry hosts hand out tokens from auth.docker.io. */
+const KNOWN_TOKEN_HOSTS: Record<string, string> = { "registry-1.docker.io": "auth.docker.io", "docker.io": "auth.docker.io", "index.docker.io": "auth.docker.io" };
+
+/**
+ * Why a token realm may not receive the registry's credentials, or undefined when it may: plain
+ * http carries the password in clear text (loopback excepted), and another host than the
+ * registry's must be one the user allowed (REGISTRY_TOKEN_HOSTS) or Docker Hub's own.
+ */
+export function realmRefusal(realm: URL, registryHost: string, allowed: readonly string[]): string | undefined {
+  const registryName = new URL(`http://${registryHost}`).hostname.toLowerCase();
+  const realmName = realm.hostname.toLowerCase();
+  if (realm.protocol === "http:" && !LOOPBACK.test(realmName)) return "over plain http, where the password would travel in clear text";
+  if (realm.protocol !== "http:" && realm.protocol !== "https:") return `over ${realm.protocol}, which is not http`;
+  if (realmName === registryName || KNOWN_TOKEN_HOSTS[registryName] === realmName || allowed.includes(realmName)) return undefined;
+  return `another host than the registry's (set REGISTRY_TOKEN_HOSTS=${realmName} if you trust it with them)`;
 }
 
 /** Bearer is preferred to Basic when a registry offers both; other schemes are not spoken. */

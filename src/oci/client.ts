@@ -12,6 +12,8 @@ export interface ClientStackOptions {
   /** Default: a fresh undici Agent, closed by close(). */
   dispatcher?: Dispatcher;
   onRetry?: RetryClientOptions["onRetry"];
+  /** Token services on another host than the registry's that may receive its credentials (REGISTRY_TOKEN_HOSTS). */
+  tokenHosts?: readonly string[];
 }
 
 /**
@@ -21,6 +23,6 @@ export interface ClientStackOptions {
 export function createClientStack(o: ClientStackOptions = {}): { client: HttpClient; close: () => Promise<void> } {
   const transport = new UndiciClient(o.dispatcher);
   const retrying = new RetryClient({ base: transport, policy: o.retry ?? DEFAULT_RETRY_POLICY, ...(o.onRetry ? { onRetry: o.onRetry } : {}) });
-  const client = new AuthClient({ base: retrying, ...(o.credential ? { credential: o.credential } : {}) });
+  const client = new AuthClient({ base: retrying, ...(o.credential ? { credential: o.credential } : {}), ...(o.tokenHosts ? { tokenHosts: o.tokenHosts } : {}) });
   return { client, close: () => transport.close() };
 }

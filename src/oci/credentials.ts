@@ -22,23 +22,23 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Credentials in order: REGISTRY_USER/REGISTRY_PASSWORD when given (for every host), else the
- * docker config's `auths` entry for the host, else none. credsStore/credHelpers (external
- * docker-credential-* programs) are not consulted.
+ * Credentials, each only for the host it was given for (as docker keys them by host): for
+ * `registry` (REGISTRY_URL's host[:port]), REGISTRY_USER/REGISTRY_PASSWORD when given; for any
+ * host, the docker config's `auths` entry for exactly that host; else none. A redirect or an
+ * upload Location on another host therefore gets no credential it was not given for.
+ * credsStore/credHelpers (external docker-credential-* programs) are not consulted.
  */
-export function createCredentialLookup(o: { user?: string; password?: Secret; dockerConfig?: string }): CredentialLookup {
-  if (o.user !== undefined) {
-    const fixed: Credential = { username: o.user, password: o.password ?? new Secret(""), source: "REGISTRY_USER" };
-    return () => fixed;
-  }
+export function createCredentialLookup(o: { registry: string; user?: string; password?: Secret; dockerConfig?: string }): CredentialLookup {
+  const fixed: Credential | undefined = o.user !== undefined ? { username: o.user, password: o.password ?? new Secret(""), source: "REGISTRY_USER" } : undefined;
   const path = o.dockerConfig ?? dockerConfigPath();
   let text: string | undefined;
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    return ANONYMOUS;
+    text = undefined;
   }
-  return (registry) => dockerConfigCredential(text, registry, path);
+  const own = normalizeHost(o.registry);
+  return (host) => (fixed && normalizeHost(host) === own ? fixed : text === undefined ? undefined : dockerConfigCredential(text, host, path));
 }
 
 /**

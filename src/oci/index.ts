@@ -6,7 +6,7 @@ export { Repository, resolveRepositoryOptions, DEFAULT_CHUNK_BYTES, DEFAULT_MONO
 export { OciLayout } from "./layout.js";
 export type { Target, FetchedManifest } from "./target.js";
 export { createClientStack, type ClientStackOptions } from "./client.js";
-export { AuthClient, type AuthClientOptions } from "./auth.js";
+export { AuthClient, realmRefusal, type AuthClientOptions } from "./auth.js";
 export { RetryClient, DEFAULT_RETRY_POLICY, nextDelay, parseRetryAfter, type RetryPolicy } from "./retry.js";
 export { UndiciClient, memoryResponse, type HttpClient, type HttpRequest, type HttpResponse } from "./http.js";
 export { parseWwwAuthenticate, type Challenge } from "./challenge.js";

@@ -44,7 +44,7 @@ export interface PushOptions {
   /** Default: $DOCKER_CONFIG/config.json or ~/.docker/config.json. */
   dockerConfig?: string;
   /** Retry policy and transport of the registry client. Default: the client stack's defaults. */
-  client?: Omit<ClientStackOptions, "credential" | "onRetry">;
+  client?: Omit<ClientStackOptions, "credential" | "onRetry" | "tokenHosts">;
   repository?: Omit<RepositoryOptions, "push">;
 }
 

@@ -77,6 +77,24 @@ test("bad values are reported together, with the .env line where they come from"
   }
 });
 
+test("a user and password inside REGISTRY_URL are refused without echoing them; REGISTRY_TOKEN_HOSTS is a list of host names", () => {
+  const p = tempProject({});
+  try {
+    assert.throws(
+      () => resolveConfig(p.dir, {}, { REGISTRY_URL: "https://bob:hunter2-in-url@reg.example.com", REGISTRY_TOKEN_HOSTS: "auth.example.com,https://x" }),
+      (err: unknown) => {
+        assert.ok(err instanceof InputError && !err.message.includes("hunter2"), String(err));
+        assert.match(err.message, /REGISTRY_URL: holds a user name or password .*REGISTRY_USER and REGISTRY_PASSWORD/);
+        assert.match(err.message, /REGISTRY_TOKEN_HOSTS: "https:\/\/x" is not a host name/);
+        return true;
+      },
+    );
+    assert.deepEqual(resolveConfig(p.dir, {}, { REGISTRY_TOKEN_HOSTS: " Auth.Example.com , other.example " }).registry.tokenHosts, ["auth.example.com", "other.example"]);
+  } finally {
+    p.cleanup();
+  }
+});
+
 test("the registry password never shows in JSON, strings or inspect", () => {
   const p = tempProject({ ".env": "REGISTRY_USER=alice\nREGISTRY_PASSWORD=hunter2-secret\n" });
   try {

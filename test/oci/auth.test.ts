@@ -29,7 +29,7 @@ function fakeRegistries() {
     const granted = authz?.startsWith("Bearer tok") && (repo === undefined || authz.includes(`repository:${repo}:`));
     if (granted) return memoryResponse(200);
     const scope = repo ? `,scope="repository:${repo}:pull"` : "";
-    return memoryResponse(401, { "www-authenticate": `Bearer realm="http://auth.test/token",service="svc"${scope}` });
+    return memoryResponse(401, { "www-authenticate": `Bearer realm="https://auth.test/token",service="svc"${scope}` });
   };
   return { sent, tokenRequests, base: { send } };
 }
@@ -59,14 +59,14 @@ test("Basic: without a credential, or with a wrong one, the 401 comes back after
 test("Bearer: one token per scope set, reused until it expires; service, scopes and Basic go to the realm", async () => {
   const f = fakeRegistries();
   let now = 1_000_000;
-  const client = new AuthClient({ base: f.base, credential: alice, now: () => now });
+  const client = new AuthClient({ base: f.base, credential: alice, now: () => now, tokenHosts: ["auth.test"] });
   const scopes = ["repository:x:pull,push"];
   for (let i = 0; i < 3; i++) assert.equal((await client.send({ method: "HEAD", url: `http://tok.test/v2/x/blobs/sha256:${i}`, scopes })).status, 200);
   assert.equal(f.tokenRequests.length, 1, "token cached for the scope");
   const t = f.tokenRequests[0]!;
   assert.equal(t.searchParams.get("service"), "svc");
   assert.deepEqual(t.searchParams.getAll("scope"), scopes);
-  assert.equal(f.sent.filter((r) => r.url.startsWith("http://auth.test"))[0]!.headers?.authorization, basicOf("alice", PASSWORD));
+  assert.equal(f.sent.filter((r) => r.url.startsWith("https://auth.test"))[0]!.headers?.authorization, basicOf("alice", PASSWORD));
 
   assert.equal((await client.send({ method: "HEAD", url: "http://tok.test/v2/y/blobs/sha256:0", scopes: ["repository:y:pull"] })).status, 200);
   assert.equal(f.tokenRequests.length, 2, "another scope, another token");
@@ -81,12 +81,12 @@ test("Bearer: a request without scope hints uses the challenge's scope; anonymou
   const client = new AuthClient({ base: f.base });
   assert.equal((await client.send({ method: "GET", url: "http://tok.test/v2/z/manifests/1" })).status, 200);
   assert.deepEqual(f.tokenRequests[0]!.searchParams.getAll("scope"), ["repository:z:pull"]);
-  assert.equal(f.sent.find((r) => r.url.startsWith("http://auth.test"))!.headers?.authorization, undefined);
+  assert.equal(f.sent.find((r) => r.url.startsWith("https://auth.test"))!.headers?.authorization, undefined);
 });
 
 test("Bearer: a refused token request is an UnauthorizedError naming the registry, never the password", async () => {
   const f = fakeRegistries();
-  const client = new AuthClient({ base: f.base, credential: () => ({ username: "alice", password: new Secret(PASSWORD + "x"), source: "REGISTRY_USER" }) });
+  const client = new AuthClient({ base: f.base, credential: () => ({ username: "alice", password: new Secret(PASSWORD + "x"), source: "REGISTRY_USER" }), tokenHosts: ["auth.test"] });
   await assert.rejects(client.send({ method: "GET", url: "http://tok.test/v2/x/manifests/1", scopes: ["repository:x:pull"] }), (e: unknown) => {
     assert.ok(e instanceof UnauthorizedError);
     assert.match(e.message, /tok\.test/);

@@ -42,20 +42,26 @@ test("dockerConfigCredential: lookup table", () => {
   assert.equal(dockerConfigCredential("{}", "ghcr.io"), undefined);
 });
 
-test("createCredentialLookup: REGISTRY_USER wins over the docker config; the password stays secret", () => {
+test("createCredentialLookup: REGISTRY_USER wins over the docker config for REGISTRY_URL's host only; the password stays secret", () => {
   const dir = mkdtempSync(join(tmpdir(), "pelato-dockercfg-"));
   try {
     const path = join(dir, "config.json");
     writeFileSync(path, CONFIG);
-    const fromEnv = createCredentialLookup({ user: "env-user", password: new Secret("env-pass"), dockerConfig: path })("ghcr.io")!;
+    const lookup = createCredentialLookup({ registry: "ghcr.io", user: "env-user", password: new Secret("env-pass"), dockerConfig: path });
+    const fromEnv = lookup("GHCR.io")!;
     assert.equal(fromEnv.username, "env-user");
     assert.equal(fromEnv.source, "REGISTRY_USER");
     assert.ok(!inspect(fromEnv).includes("env-pass") && !JSON.stringify(fromEnv).includes("env-pass"));
-    const fromFile = createCredentialLookup({ dockerConfig: path });
+    // Another host gets what the docker config gives for it, never REGISTRY_USER.
+    assert.equal(lookup("127.0.0.1:5000")?.username, "alice");
+    assert.equal(lookup("quay.io"), undefined);
+    assert.equal(lookup("ghcr.io:443"), undefined, "another port is another origin");
+    assert.equal(createCredentialLookup({ registry: "127.0.0.1:5000", user: "u", dockerConfig: join(dir, "missing.json") })("127.0.0.2:5000"), undefined);
+    const fromFile = createCredentialLookup({ registry: "ghcr.io", dockerConfig: path });
     assert.equal(fromFile("ghcr.io")?.username, "bob");
     assert.equal(fromFile("ghcr.io")?.source, path);
     assert.equal(fromFile("quay.io"), undefined);
-    assert.equal(createCredentialLookup({ dockerConfig: join(dir, "missing.json") })("ghcr.io"), undefined);
+    assert.equal(createCredentialLookup({ registry: "ghcr.io", dockerConfig: join(dir, "missing.json") })("ghcr.io"), undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
