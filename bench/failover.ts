@@ -33,7 +33,7 @@ async function experiment(mode: Mode, runsWanted: number): Promise<Run[]> {
     const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" });
     const nc = await connect({ servers: lattice.natsUrl });
     try {
-      const env = { ...process.env, NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
+      const env = { ...process.env, NATS_URL: lattice.natsUrl, PELATO_PROVIDER_NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
       // pelatod's own manifests go through brush; the single-instance shapes are put directly,
       // built from the same rendered manifest and the digest push reports.
       const command = mode === "pelatod" ? ["brush", "--wait-timeout", "180"] : ["push"];

@@ -51,7 +51,7 @@ try {
   report.raw_node_echo = { ...(await throughput(nc, "raw.in", "raw.out")), ...(await latency(nc, "raw.in")) };
   echo.disconnect();
 
-  const env = { ...process.env, NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
+  const env = { ...process.env, NATS_URL: lattice.natsUrl, PELATO_PROVIDER_NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
   for (const toolchain of TOOLCHAINS) {
     const result: Record<string, unknown> = {};
     for (const concurrency of [DEFAULT, 1]) {

@@ -31,7 +31,7 @@ async function measure(toolchain: string) {
   const dir = generateProject(TASKS, ["processor_nats"], tmpdir(), `run ${randomBytes(4).toString("hex")}`);
   const nc = await connect({ servers: lattice.natsUrl });
   try {
-    const env = { ...process.env, NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin", ENABLE_METRICS: "1" };
+    const env = { ...process.env, NATS_URL: lattice.natsUrl, PELATO_PROVIDER_NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin", ENABLE_METRICS: "1" };
     const brush = () => {
       const t0 = performance.now();
       const r = spawnSync(process.execPath, [CLI, "brush", dir, "--toolchain", toolchain, "--wait-timeout", "600", "--json"], { env, encoding: "utf8" });

@@ -1,4 +1,5 @@
 import { createColors } from "picocolors";
+import { redactUserinfo } from "../config/index.js";
 import { formatDiagnostic, InputError, PelatoError } from "../errors.js";
 
 /** How a command talks to the user: human text on a terminal, or one JSON document with --json. */
@@ -15,14 +16,27 @@ export class Output {
     this.color = createColors(enabled);
   }
 
+  // Everything printed passes here: a URL's user information (NATS_URL=nats://bob:pw@host) never shows.
+  #out(text: string): void {
+    this.stdout.write(redactUserinfo(text));
+  }
+  #err(text: string): void {
+    this.stderr.write(redactUserinfo(text));
+  }
+
+  /** One JSON document per line on stdout (the events of watch, serve and up --json). */
+  jsonLine(value: unknown): void {
+    this.#out(`${JSON.stringify(value)}\n`);
+  }
+
   /** Progress and notes: stderr, never in --json mode's stdout. */
   progress(line: string): void {
-    if (!this.json) this.stderr.write(`${line}\n`);
+    if (!this.json) this.#err(`${line}\n`);
   }
 
   /** The command's result: `value` as JSON, or `text` for people. */
   result(value: unknown, text: string): void {
-    this.stdout.write(this.json ? `${JSON.stringify({ ok: true, ...(value as object) }, null, 2)}\n` : text.endsWith("\n") || text === "" ? text : `${text}\n`);
+    this.#out(this.json ? `${JSON.stringify({ ok: true, ...(value as object) }, null, 2)}\n` : text.endsWith("\n") || text === "" ? text : `${text}\n`);
   }
 
   /** The one place an error becomes what the user reads. */
@@ -35,19 +49,19 @@ export class Output {
         message: err instanceof Error ? err.message : String(err),
         ...(err instanceof InputError ? { diagnostics: err.diagnostics } : {}),
       };
-      this.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+      this.#out(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
       return exitCode;
     }
     const red = this.color.red;
     if (err instanceof InputError) {
-      for (const d of err.diagnostics) this.stderr.write(`${red("error")}: ${formatDiagnostic(d)}\n`);
+      for (const d of err.diagnostics) this.#err(`${red("error")}: ${formatDiagnostic(d)}\n`);
       const n = err.diagnostics.length;
-      if (n > 1) this.stderr.write(`${n} problems found\n`);
+      if (n > 1) this.#err(`${n} problems found\n`);
     } else {
-      this.stderr.write(`${red("error")}: ${known ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`}\n`);
+      this.#err(`${red("error")}: ${known ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`}\n`);
     }
     if (this.verbose && err instanceof Error) {
-      for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) this.stderr.write(`${this.color.dim(cause.stack ?? cause.message)}\n`);
+      for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) this.#err(`${this.color.dim(cause.stack ?? cause.message)}\n`);
     }
     return exitCode;
   }

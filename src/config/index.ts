@@ -2,3 +2,4 @@ export { resolveConfig, DEFAULT_REGISTRY, DEFAULT_LATTICE, type ConfigFlags, typ
 export { Secret } from "./secret.js";
 export { TOOLCHAIN_CHOICES, type ToolchainChoice } from "./choices.js";
 export { resolveDaemonSettings, parseLoopback, DEFAULT_DEBOUNCE_MS, DEFAULT_METRICS_ADDR, type DaemonFlags, type DaemonSettings, type RatePolicy } from "./daemon-settings.js";
+export { redactUserinfo } from "./redact.js";

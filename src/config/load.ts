@@ -42,6 +42,11 @@ export interface ResolvedConfig {
   providers: "images" | "builtin";
   /** Port of the HTTP producers (PELATO_HTTP_PORT). Default: 8000, as the original templates. */
   httpPort: number;
+  /**
+   * PELATO_PROVIDER_NATS_URL: the NATS the messaging providers connect to (their `cluster_uris`).
+   * Default: none, each provider uses its host's. Never NATS_URL, which may carry credentials.
+   */
+  providerNatsUrl?: string;
   sources: Record<string, ConfigSource>;
 }
 
@@ -117,6 +122,9 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
   const httpPortRaw = raw("PELATO_HTTP_PORT");
   const httpPort = httpPortRaw === undefined ? DEFAULT_HTTP_PORT : Number(httpPortRaw);
   if (!Number.isInteger(httpPort) || httpPort < 1 || httpPort > 65535) fail("PELATO_HTTP_PORT", `"${httpPortRaw}" is not a port number (1-65535)`);
+  const providerNatsUrl = raw("PELATO_PROVIDER_NATS_URL");
+  if (providerNatsUrl?.includes("@")) fail("PELATO_PROVIDER_NATS_URL", "holds credentials (user@host): a manifest is no place for them; give the providers theirs through wasmCloud's secrets");
+  else if (providerNatsUrl !== undefined && !/^(nats|tls|wss?):\/\/[A-Za-z0-9.[\]:-]+(,(nats|tls|wss?):\/\/[A-Za-z0-9.[\]:-]+)*$/.test(providerNatsUrl)) fail("PELATO_PROVIDER_NATS_URL", `"${providerNatsUrl}" is not a NATS URL (nats://host:port, comma-separated)`);
 
   const timeoutRaw = raw("NATS_TIMEOUT_MS");
   const timeoutMs = timeoutRaw === undefined ? DEFAULT_NATS_TIMEOUT_MS : Number(timeoutRaw);
@@ -162,6 +170,7 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
     lattice,
     enableMetrics: enableMetrics!,
     httpPort,
+    ...(providerNatsUrl !== undefined ? { providerNatsUrl } : {}),
     providers: providers as ResolvedConfig["providers"],
     sources,
   };

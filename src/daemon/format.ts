@@ -34,7 +34,7 @@ export function formatEvent(e: DaemonEvent, c: Colors): string | undefined {
     case "nats":
       return c.yellow(`NATS ${e.status}${e.detail ? `: ${e.detail}` : ""}`);
     case "request":
-      return `${e.outcome === "ok" || e.outcome === "duplicate" ? c.green("request") : c.red("request")}   ${e.endpoint} ${e.outcome}${e.reason ? `: ${e.reason}` : ""}`;
+      return `${e.outcome === "ok" || e.outcome === "duplicate" ? c.green("request") : c.red("request")}   ${e.endpoint} ${e.outcome}${e.reason ? `: ${e.reason}` : ""}${e.count ? ` (${e.count} such since the last line)` : ""}`;
     case "error":
       return `${c.red("error")}     ${e.message}`;
   }

@@ -8,7 +8,7 @@ export { readState, writeState, writeFileAtomic, emptyState, withApp, STATE_FILE
 export { startDaemon, type Daemon, type DaemonOptions } from "./daemon.js";
 export { Runner, RETRY_MIN_MS, RETRY_MAX_MS, type CycleReport } from "./runner.js";
 export { verifyRequest, signedBytes, ReplayGuard, KEY_HEADER, SIGNATURE_HEADER, type AuthPolicy, type Verdict } from "./service/auth.js";
-export { takeToken, RateLimiter, type RatePolicy, type Bucket } from "./service/rate-limit.js";
+export { takeToken, RateLimiter, SampledLog, type RatePolicy, type Bucket } from "./service/rate-limit.js";
 export { signRequest, callService, serviceSubject, type ServiceReply } from "./service/request.js";
 export { startService, SERVICE_NAME, ENDPOINTS, type Endpoint } from "./service/service.js";
 export { DaemonMetrics } from "./metrics.js";

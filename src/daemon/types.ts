@@ -89,5 +89,6 @@ export type DaemonEvent =
   | { type: "invalid"; message: string; diagnostics: Diagnostic[] }
   | { type: "cycle"; cycle: number; trigger: string; upToChange: number; outcome: CycleOutcome; ms: number; stages: StageTimes; compiled: number; cached: number; pushed: number; deployed: number; removed: number; retryInMs?: number }
   | { type: "nats"; status: string; detail?: string }
-  | { type: "request"; endpoint: string; key?: string; outcome: "ok" | "refused" | "failed" | "duplicate"; reason?: string }
+  /** `count`: refusals of this kind this line stands for (refusals are logged sampled). */
+  | { type: "request"; endpoint: string; key?: string; outcome: "ok" | "refused" | "failed" | "duplicate"; reason?: string; count?: number }
   | { type: "error"; message: string };

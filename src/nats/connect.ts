@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import type { NatsSettings } from "../config/index.js";
+import { redactUserinfo, type NatsSettings } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 
 /** The one place NATS connection options are built from configuration. */
@@ -30,7 +30,7 @@ export async function connectNats(s: NatsSettings, name?: string): Promise<NatsC
     return await connect(connectionOptions(s, name));
   } catch (err) {
     const why = (err as Error).message.replace(/\s+/g, " ");
-    throw new RuntimeFailure(`cannot connect to NATS at ${s.servers.join(", ")}: ${why}`, { cause: err });
+    throw new RuntimeFailure(redactUserinfo(`cannot connect to NATS at ${s.servers.join(", ")}: ${why}`), { cause: err });
   }
 }
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RateLimiter, takeToken } from "../../src/daemon/index.js";
+import { RateLimiter, SampledLog, takeToken } from "../../src/daemon/index.js";
 
 test("a bucket allows its burst at once, then one request per refill interval", () => {
   const p = { burst: 3, perSecond: 0.5 };
@@ -23,4 +23,13 @@ test("the limiter keeps one bucket per key", () => {
   assert.equal(l.take("a", 10).ok, false);
   assert.equal(l.take("b", 10).ok, true);
   assert.equal(l.take("a", 1010).ok, true);
+});
+
+test("SampledLog: one line per kind and window, counting the refusals kept quiet since the last", () => {
+  const log = new SampledLog(10_000);
+  assert.equal(log.take("401 unsigned", 0), 1);
+  for (let t = 1; t < 100; t++) assert.equal(log.take("401 unsigned", t), 0);
+  assert.equal(log.take("403 stranger", 50), 1, "another kind has its own line");
+  assert.equal(log.take("401 unsigned", 10_000), 100, "the next line counts itself and the 99 kept quiet");
+  assert.equal(log.take("401 unsigned", 25_000), 1);
 });

@@ -18,7 +18,7 @@ let httpPort: number;
 const project = tempProject({ "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" }, EXAMPLE);
 
 function pelatod(args: string[]) {
-  const env = { ...process.env, NO_COLOR: "1", NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin", PELATO_HTTP_PORT: String(httpPort) };
+  const env = { ...process.env, NO_COLOR: "1", NATS_URL: lattice.natsUrl, PELATO_PROVIDER_NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin", PELATO_HTTP_PORT: String(httpPort) };
   const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

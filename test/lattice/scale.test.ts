@@ -27,7 +27,7 @@ after(async () => {
 });
 
 function brush(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, NO_COLOR: "1", NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
+  const env = { ...process.env, NO_COLOR: "1", NATS_URL: lattice.natsUrl, PELATO_PROVIDER_NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin" };
   const child = spawn(process.execPath, [CLI, "brush", dir, "--toolchain", "go", "--wait-timeout", "600", "--json"], { env });
   let stdout = "";
   let stderr = "";

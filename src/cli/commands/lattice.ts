@@ -38,7 +38,7 @@ export function latticeCommand(): Command {
         ...(opts.cleanup ? { cleanupSeconds: opts.cleanup } : {}),
         onProgress: (l) => out.progress(out.color.dim(l)),
       });
-      const env = { NATS_URL: running.natsUrl, REGISTRY_URL: running.registry, PELATO_PROVIDERS: "builtin", PELATO_LATTICE: running.lattice };
+      const env = { NATS_URL: running.natsUrl, PELATO_PROVIDER_NATS_URL: running.natsUrl, REGISTRY_URL: running.registry, PELATO_PROVIDERS: "builtin", PELATO_LATTICE: running.lattice };
       out.result(
         { ...env, hosts: running.hosts.map((h) => ({ label: h.label, id: h.id, pid: h.service.pid })), logs: running.dir },
         [

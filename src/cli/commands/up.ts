@@ -48,7 +48,7 @@ export function upCommand(): Command {
         `try: pelatod send ${http.length ? `http://127.0.0.1:${http[0]!.port}/` : (built.project.tasks[0]?.source_topic ?? "<topic>")} '{"Data":21.5}' ${dir}`,
         "Ctrl-C stops everything",
       ];
-      if (opts.json) process.stdout.write(`${JSON.stringify({ type: "up", nats: nats.url, http, apps: local.apps(), providers: PROVIDER_NAMES })}\n`);
+      if (opts.json) out.jsonLine({ type: "up", nats: nats.url, http, apps: local.apps(), providers: PROVIDER_NAMES });
       else out.progress(lines.join("\n"));
       await new Promise(() => {}); // runs until a signal stops it
     });
@@ -66,7 +66,7 @@ function eventPrinter(out: Output): { onEvent: (e: HostEvent) => void; stop: () 
   }, 1000);
   timer.unref();
   const onEvent = (e: HostEvent) => {
-    if (out.json) return void process.stdout.write(`${JSON.stringify(e)}\n`);
+    if (out.json) return void out.jsonLine(e);
     if (e.type === "handled") {
       handled.set(e.app, (handled.get(e.app) ?? 0) + 1);
       if (++total > BUSY && !e.error) return;

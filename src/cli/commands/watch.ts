@@ -31,7 +31,7 @@ export async function runDaemon(dir: string, opts: DaemonCommandFlags, mode: { w
   const { startDaemon, formatEvent } = await import("../../daemon/index.js");
   const out = outputFor(opts);
   const settings = resolveDaemonSettings(dir, opts);
-  const line = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+  const line = (value: unknown) => out.jsonLine(value);
   const emit = (e: DaemonEvent) => {
     if (opts.json) return line(e);
     const text = formatEvent(e, out.color);

@@ -27,3 +27,23 @@ export class RateLimiter {
     return { ok: r.ok, retryInMs: r.retryInMs };
   }
 }
+
+/**
+ * Sampling for refusal logs: take() answers how many refusals of a kind the next line should
+ * count (this one and those kept quiet since the last line), or 0 to stay quiet.
+ */
+export class SampledLog {
+  #last = new Map<string, { at: number; quiet: number }>();
+  constructor(readonly everyMs: number) {}
+
+  take(kind: string, now = Date.now()): number {
+    const last = this.#last.get(kind);
+    if (last && now - last.at < this.everyMs) {
+      last.quiet++;
+      return 0;
+    }
+    this.#last.set(kind, { at: now, quiet: 0 });
+    if (this.#last.size > 1000) for (const [k, v] of this.#last) if (now - v.at >= this.everyMs) this.#last.delete(k);
+    return 1 + (last?.quiet ?? 0);
+  }
+}
