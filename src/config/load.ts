@@ -28,6 +28,10 @@ export interface RegistrySettings {
   password?: Secret;
   /** REGISTRY_TOKEN_HOSTS: token services on other hosts than the registry's that may receive its credentials. */
   tokenHosts?: string[];
+  /** REGISTRY_TIMEOUT_S: connect, headers and body time-out of each request. Default: 30 s. */
+  timeoutMs?: number;
+  /** REGISTRY_DEADLINE_S: longest one request may take with its retries. Default: 120 s. */
+  deadlineMs?: number;
 }
 
 export interface ResolvedConfig {
@@ -108,6 +112,14 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
   const tokenHosts = tokenHostsRaw?.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
   const badTokenHost = tokenHosts?.find((h) => !/^[a-z0-9.-]+$/.test(h));
   if (badTokenHost !== undefined) fail("REGISTRY_TOKEN_HOSTS", `"${badTokenHost}" is not a host name (a comma-separated list of them, without scheme or port)`);
+  const seconds = (name: string, max: number): number | undefined => {
+    const v = raw(name);
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > max) return void fail(name, `"${v}" is not a whole number of seconds from 1 to ${max}`);
+    return Number(v) * 1000;
+  };
+  const registryTimeoutMs = seconds("REGISTRY_TIMEOUT_S", 3600);
+  const registryDeadlineMs = seconds("REGISTRY_DEADLINE_S", 86_400);
 
   const parallelRaw = raw("PARALLEL_BUILD");
   const parallelBuild = parseParallel(parallelRaw);
@@ -164,6 +176,8 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
       ...(user !== undefined ? { user } : {}),
       ...(password !== undefined ? { password: new Secret(password) } : {}),
       ...(tokenHosts?.length ? { tokenHosts } : {}),
+      ...(registryTimeoutMs !== undefined ? { timeoutMs: registryTimeoutMs } : {}),
+      ...(registryDeadlineMs !== undefined ? { deadlineMs: registryDeadlineMs } : {}),
     },
     parallelBuild: parallelBuild!,
     nats,

@@ -14,6 +14,8 @@ export interface ClientStackOptions {
   onRetry?: RetryClientOptions["onRetry"];
   /** Token services on another host than the registry's that may receive its credentials (REGISTRY_TOKEN_HOSTS). */
   tokenHosts?: readonly string[];
+  /** Connect, headers and body time-out of each request (REGISTRY_TIMEOUT_S). Default: DEFAULT_REQUEST_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ClientStackOptions {
  * retried request keeps its token), retry under it, undici at the bottom.
  */
 export function createClientStack(o: ClientStackOptions = {}): { client: HttpClient; close: () => Promise<void> } {
-  const transport = new UndiciClient(o.dispatcher);
+  const transport = new UndiciClient(o.dispatcher, o.timeoutMs);
   const retrying = new RetryClient({ base: transport, policy: o.retry ?? DEFAULT_RETRY_POLICY, ...(o.onRetry ? { onRetry: o.onRetry } : {}) });
   const client = new AuthClient({ base: retrying, ...(o.credential ? { credential: o.credential } : {}), ...(o.tokenHosts ? { tokenHosts: o.tokenHosts } : {}) });
   return { client, close: () => transport.close() };

@@ -108,11 +108,19 @@ const STATUS_WORDS: Record<number, string> = {
 
 // undici wraps socket errors, and Node reports a failed happy-eyeballs connect as an
 // AggregateError with an empty message: the innermost error is what a person can act on.
-function describeNetworkError(err: Error): string {
+const TIMEOUTS: Record<string, string> = {
+  UND_ERR_CONNECT_TIMEOUT: "no connection within the request time-out (REGISTRY_TIMEOUT_S)",
+  UND_ERR_HEADERS_TIMEOUT: "no answer within the request time-out (REGISTRY_TIMEOUT_S)",
+  UND_ERR_BODY_TIMEOUT: "the answer stopped coming for longer than the request time-out (REGISTRY_TIMEOUT_S)",
+};
+
+/** A network failure in words: its code, or for a time-out what ran out. */
+export function describeNetworkError(err: Error): string {
   let e: Error = err;
   while (e.cause instanceof Error) e = e.cause;
   if (e instanceof AggregateError && e.errors[0] instanceof Error) e = e.errors[0] as Error;
   const code = (e as { code?: string }).code;
+  if (code && TIMEOUTS[code]) return TIMEOUTS[code];
   const message = e.message || err.message;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -39,14 +39,16 @@ export const MAX_REDIRECTS = 5;
 
 /** Connections kept per registry origin. Default: 8, enough for parallel pushes on 2 cores. */
 export const DEFAULT_CONNECTIONS = 8;
+/** Longest a request may wait to connect, for its response's headers, or between two chunks of its body. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** The bottom layer: one undici request per send. Close it when done to free its sockets. */
 export class UndiciClient implements HttpClient {
   readonly #dispatcher: Dispatcher;
   readonly #owned: boolean;
-  constructor(dispatcher?: Dispatcher) {
+  constructor(dispatcher?: Dispatcher, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS) {
     this.#owned = dispatcher === undefined;
-    this.#dispatcher = dispatcher ?? new Agent({ connections: DEFAULT_CONNECTIONS, keepAliveTimeout: 10_000 });
+    this.#dispatcher = dispatcher ?? new Agent({ connections: DEFAULT_CONNECTIONS, keepAliveTimeout: 10_000, connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {

@@ -4,7 +4,7 @@ import pLimit from "p-limit";
 import { rfc3339, wasmArtifact } from "./artifact.js";
 import type { ClientStackOptions } from "./client.js";
 import { digestOf } from "./digest.js";
-import { DigestMismatchError, NotFoundError, PushFailedError } from "./errors.js";
+import { describeNetworkError, DigestMismatchError, NotFoundError, PushFailedError } from "./errors.js";
 import { OciLayout } from "./layout.js";
 import { WASM_LAYER, type ImageManifest } from "./media-types.js";
 import { projectProvenance, type Provenance } from "./provenance.js";
@@ -44,7 +44,7 @@ export interface PushOptions {
   /** Default: $DOCKER_CONFIG/config.json or ~/.docker/config.json. */
   dockerConfig?: string;
   /** Retry policy and transport of the registry client. Default: the client stack's defaults. */
-  client?: Omit<ClientStackOptions, "credential" | "onRetry" | "tokenHosts">;
+  client?: Omit<ClientStackOptions, "credential" | "onRetry" | "tokenHosts" | "timeoutMs">;
   repository?: Omit<RepositoryOptions, "push">;
 }
 
@@ -154,7 +154,7 @@ function registryDestination(o: PushOptions): Destination {
     ...o.client,
     ...(o.dockerConfig !== undefined ? { dockerConfig: o.dockerConfig } : {}),
     onRetry: ({ req, attempt, delayMs, status, error }) =>
-      o.onEvent?.({ type: "retry", method: req.method, path: new URL(req.url).pathname, attempt: attempt + 1, delayMs, reason: status !== undefined ? `HTTP ${status}` : String((error as Error)?.message ?? error) }),
+      o.onEvent?.({ type: "retry", method: req.method, path: new URL(req.url).pathname, attempt: attempt + 1, delayMs, reason: status !== undefined ? `HTTP ${status}` : error instanceof Error ? describeNetworkError(error) : String(error) }),
   });
   return {
     kind: "registry",

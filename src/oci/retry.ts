@@ -13,6 +13,8 @@ export interface RetryPolicy {
   maxRetries: number;
   /** Longest Retry-After honoured; a server asking for more is given up on. Default: 30 s. */
   maxRetryAfterMs: number;
+  /** Longest one request may take with all its retries and waits; no retry starts that would end later. Default: 120 s. */
+  deadlineMs: number;
   /** Socket error codes worth another attempt. ECONNREFUSED is left out on purpose: nothing is
    * listening, and failing at once with a clear message beats six seconds of backoff. */
   retryErrorCodes: readonly string[];
@@ -23,6 +25,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxWaitMs: 3_000,
   maxRetries: 5,
   maxRetryAfterMs: 30_000,
+  deadlineMs: 120_000,
   retryErrorCodes: ["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"],
 };
 
@@ -86,18 +89,21 @@ export class RetryClient implements HttpClient {
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     const { base, policy } = this.#o;
+    const end = Date.now() + policy.deadlineMs;
+    // A retry whose wait alone would pass the deadline is not made: the last answer or error stands.
+    const within = (delayMs: number) => (delayMs >= 0 && Date.now() + delayMs < end ? delayMs : -1);
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
       try {
         res = await base.send(req);
       } catch (error) {
-        const delayMs = nextDelay(policy, attempt, undefined, error);
+        const delayMs = within(nextDelay(policy, attempt, undefined, error));
         if (delayMs < 0) throw error;
         this.#o.onRetry?.({ req, attempt, delayMs, error });
         await this.#o.sleep(delayMs);
         continue;
       }
-      const delayMs = nextDelay(policy, attempt, res);
+      const delayMs = within(nextDelay(policy, attempt, res));
       if (delayMs < 0) return res;
       await res.body.dump();
       this.#o.onRetry?.({ req, attempt, delayMs, status: res.status });

@@ -4,12 +4,15 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { Secret } from "../../src/config/secret.js";
 import { DEFAULT_RETRY_POLICY, pushComponents, realmRefusal, type PushOptions } from "../../src/oci/index.js";
 import { componentItems } from "./helpers/component.js";
+import { execa } from "execa";
+import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
 
 const USER = "alice";
 const PASSWORD = "pa55-for-127.0.0.1-only";
@@ -103,4 +106,25 @@ test("realmRefusal: plain http only to loopback; other hosts only when allowed, 
   assert.equal(realmRefusal(realm("https://auth.example.com/token"), "reg.example.com", ["auth.example.com"]), undefined);
   assert.equal(realmRefusal(realm("https://auth.docker.io/token"), "registry-1.docker.io", []), undefined);
   assert.match(realmRefusal(realm("ftp://reg.example.com/token"), "reg.example.com", [])!, /not http/);
+});
+
+test("a registry that accepts the connection and never answers: push prints each retry and ends at its deadline with a clear error", { timeout: 300_000 }, async () => {
+  const sockets = new Set<Socket>();
+  const silent = createTcpServer((socket) => void sockets.add(socket));
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  const p = tempProject({}, EXAMPLE);
+  try {
+    const port = (silent.address() as { port: number }).port;
+    const env = { REGISTRY_URL: `127.0.0.1:${port}`, REGISTRY_TIMEOUT_S: "1", REGISTRY_DEADLINE_S: "4", PELATO_TOOLCHAIN: "go" };
+    // Run without blocking this process: the silent server's accepts happen here.
+    const r = await execa(process.execPath, [CLI, "push", p.dir, "--toolchain", "go"], { env: { ...process.env, NO_COLOR: "1", ...env }, reject: false });
+    assert.equal(r.exitCode, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /retry 1: \w+ \/v2\/\S* \(no answer within the request time-out \(REGISTRY_TIMEOUT_S\)\)/);
+    assert.match(r.stderr, /error: .*cannot reach registry 127\.0\.0\.1:\d+ .*no answer within the request time-out \(REGISTRY_TIMEOUT_S\)/);
+    assert.ok(sockets.size > 0, "it did connect");
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+    p.cleanup();
+  }
 });
