@@ -16,12 +16,13 @@ export class Output {
     this.color = createColors(enabled);
   }
 
-  // Everything printed passes here: a URL's user information (NATS_URL=nats://bob:pw@host) never shows.
+  // Everything printed passes here: a URL's user information (NATS_URL=nats://bob:pw@host) never
+  // shows, and no value (a project name, a component's log line) can drive the terminal.
   #out(text: string): void {
-    this.stdout.write(redactUserinfo(text));
+    this.stdout.write(printable(redactUserinfo(text)));
   }
   #err(text: string): void {
-    this.stderr.write(redactUserinfo(text));
+    this.stderr.write(printable(redactUserinfo(text)));
   }
 
   /** One JSON document per line on stdout (the events of watch, serve and up --json). */
@@ -65,4 +66,16 @@ export class Output {
     }
     return exitCode;
   }
+}
+
+/**
+ * Control characters (but line feed and tab), bidirectional and zero-width characters written as
+ * \uXXXX, so that printed values cannot move the cursor, retitle the window, clear the screen or
+ * reorder what is shown. The colours this class adds (SGR: ESC [ digits m) stay.
+ */
+export function printable(text: string): string {
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return text.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) =>
+    c.length > 1 ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

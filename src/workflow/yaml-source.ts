@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from "yaml";
+import { LineCounter, parseDocument, isMap, isPair, isScalar, visit, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
 
 export type YamlPath = readonly (string | number)[];
@@ -16,7 +16,19 @@ export interface YamlSource {
   sourceText(path: YamlPath): string | undefined;
 }
 
+/** Control characters a text file has no business holding (tab, line feed and carriage return are fine). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** Aliases a workflow may expand: it needs none, and "billion laughs" files need millions. */
+export const MAX_ALIAS_COUNT = 100;
+
 export function parseYamlSource(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
+  const control = CONTROL.exec(text);
+  if (control) {
+    const before = text.slice(0, control.index).split("\n");
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    return { diagnostics: [{ file, line: before.length, col: before.at(-1)!.length + 1, message: `a control character (U+${code}): a workflow file holds text only` }] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // Only the first syntax error: the ones after it are mostly echoes of the same mistake.
@@ -49,7 +61,17 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
     const node = doc.getIn(path, true) as Node | undefined;
     return node && typeof node === "object" && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
   };
-  return { source: { file, doc, value: doc.toJS({ maxAliasCount: 100 }), locate, locateKey, sourceText }, diagnostics };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml library refuses alias bombs ("Excessive alias count"); point at the first alias.
+    let first: Node | undefined;
+    visit(doc, { Alias: (_key, node) => void (first ??= node) });
+    const where = first?.range ? at(first.range[0]) : { line: 1, col: 1 };
+    return { diagnostics: [{ file, ...where, message: `the aliases (*name) expand too far: ${firstLine((err as Error).message)}; a workflow needs no more than ${MAX_ALIAS_COUNT}` }] };
+  }
+  return { source: { file, doc, value, locate, locateKey, sourceText }, diagnostics };
 }
 
 function firstLine(message: string): string {
