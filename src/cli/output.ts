@@ -74,7 +74,7 @@ export class Output {
  * reorder what is shown. The colours this class adds (SGR: ESC [ digits m) stay.
  */
 export function printable(text: string): string {
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   return text.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) =>
     c.length > 1 ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
