@@ -84,7 +84,12 @@ export function resolveDaemonSettings(projectDir: string, flags: DaemonFlags = {
       fail("PELATO_SERVE_KEYS_FILE", `cannot read ${keysFile}`);
     }
   }
-  for (const k of keys) if (!/^U[A-Z2-7]{55}$/.test(k)) fail("PELATO_SERVE_KEYS", `"${k.slice(0, 12)}…" is not a public user nkey (U followed by 55 base32 characters)`);
+  // An entry is never echoed: a seed pasted by mistake is a secret.
+  keys.forEach((k, i) => {
+    if (/^U[A-Z2-7]{55}$/.test(k)) return;
+    if (k.startsWith("S")) fail("PELATO_SERVE_KEYS", `entry ${i + 1} is an nkey seed, which is secret: give its public key (U…) instead, and keep the seed to the one who signs`);
+    else fail("PELATO_SERVE_KEYS", `entry ${i + 1} is not a public user nkey (U followed by 55 base32 characters)`);
+  });
 
   const toolchainRaw = raw("PELATO_TOOLCHAIN", flags.toolchain) ?? "auto";
   if (!(TOOLCHAIN_CHOICES as readonly string[]).includes(toolchainRaw)) fail("PELATO_TOOLCHAIN", `"${toolchainRaw}" is not one of ${TOOLCHAIN_CHOICES.join(", ")}`);

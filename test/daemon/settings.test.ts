@@ -59,7 +59,13 @@ test("a bad value from .env is reported at its line, as the CLI's settings are",
 test("bad values are input errors naming the variable; /metrics only on loopback", () => {
   const bad = (env: NodeJS.ProcessEnv, re: RegExp) => assert.throws(() => resolveDaemonSettings("/nonexistent", {}, env), (e: unknown) => e instanceof InputError && re.test(e.message));
   bad({ PELATO_METRICS: "0.0.0.0:9464" }, /PELATO_METRICS: "0.0.0.0:9464" is not a loopback host:port/);
-  bad({ PELATO_SERVE_KEYS: "SUAKEYSEED" }, /PELATO_SERVE_KEYS: "SUAKEYSEED…" is not a public user nkey/);
+  // A seed is a secret: not a character of it is echoed.
+  const seed = "SUAIBDPBAUTWCWBKIO6XHQNINK5FWJW4OHLXC3HQ2KFE4PEJUA44CNHTC4";
+  assert.throws(
+    () => resolveDaemonSettings("/nonexistent", {}, { PELATO_SERVE_KEYS: `UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4,${seed}` }),
+    (e: unknown) => e instanceof InputError && /PELATO_SERVE_KEYS: entry 2 is an nkey seed, which is secret/.test(e.message) && !e.message.includes(seed.slice(0, 4)),
+  );
+  bad({ PELATO_SERVE_KEYS: "nope" }, /PELATO_SERVE_KEYS: entry 1 is not a public user nkey/);
   bad({ PELATO_DEBOUNCE_MS: "-1" }, /PELATO_DEBOUNCE_MS/);
   bad({ PELATO_INSTANCE: "a.b" }, /PELATO_INSTANCE: "a.b" is not a subject token/);
   bad({ PELATO_SERVE_KEYS_FILE: "/nonexistent/keys" }, /cannot read/);
