@@ -10,8 +10,11 @@ export interface GoFileReport {
   file: string;
   package?: string;
   errors: { line: number; col: number; message: string }[];
-  execTask?: { line: number; col: number; params: string[]; results: string[] };
+  execTask?: { line: number; col: number; params: string[]; results: string[]; generic?: boolean };
   main?: { line: number; col: number };
+  imports: { line: number; col: number; path: string }[];
+  /** The first //go:build or // +build line before the package clause; `message` is its text. */
+  constraint?: { line: number; col: number; message: string };
 }
 
 const HELPER_SOURCES = ["main.go", "go.mod"];

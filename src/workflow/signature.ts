@@ -28,7 +28,9 @@ export function checkTaskFile(
   }
 
   const diagnostics: Diagnostic[] = [];
+  if (report.constraint) diagnostics.push(at(report.constraint.line, report.constraint.col, `a build constraint (${report.constraint.message.slice(0, 60)}) may leave the task out of its own build; task files take none`));
   if (report.package !== "main") diagnostics.push(at(1, 1, `package must be "main" (found "${report.package}")`));
+  for (const i of report.imports) if (i.path === "C") diagnostics.push(at(i.line, i.col, 'import "C" (cgo) cannot be compiled to WebAssembly; a task uses Go only'));
   if (report.main) diagnostics.push(at(report.main.line, report.main.col, "defines func main; the template provides main, define only exec_task"));
 
   if (!template) return { diagnostics }; // unknown template: workflow.yaml's error says so
@@ -36,6 +38,10 @@ export function checkTaskFile(
   const fn = report.execTask;
   if (!fn) {
     diagnostics.push(at(1, 1, `no func exec_task; a ${template} task needs ${wanted.map((s) => SIGNATURES[s].text).join(" or ")}`));
+    return { diagnostics };
+  }
+  if (fn.generic) {
+    diagnostics.push(at(fn.line, fn.col, `exec_task may not have type parameters: the template calls ${wanted.map((s) => SIGNATURES[s].text).join(" or ")}`));
     return { diagnostics };
   }
   const signature = wanted.find((s) => same(SIGNATURES[s].params, fn.params) && same(SIGNATURES[s].results, fn.results));

@@ -1,6 +1,7 @@
 // gocheck answers requests on stdin, one per line: a JSON array of Go file paths. For each
 // it prints one line, a JSON array saying what pelatod needs to know about each file: syntax
-// errors, the package name, and how exec_task and main are declared. It uses go/parser so the
+// errors, the package name, how exec_task and main are declared, the imports, and any build
+// constraint. It uses go/parser so the
 // answer is the compiler's, not a regex's. It stays up between requests: a daemon checking a
 // project on every save pays for no process start.
 package main
@@ -30,6 +31,12 @@ type funcDecl struct {
 	position
 	Params  []string `json:"params"`
 	Results []string `json:"results"`
+	Generic bool     `json:"generic,omitempty"`
+}
+
+type importSpec struct {
+	position
+	Path string `json:"path"`
 }
 
 type report struct {
@@ -38,6 +45,9 @@ type report struct {
 	Errors   []syntaxError `json:"errors"`
 	ExecTask *funcDecl     `json:"execTask,omitempty"`
 	Main     *position     `json:"main,omitempty"`
+	Imports  []importSpec  `json:"imports"`
+	// The first //go:build or // +build line before the package clause.
+	Constraint *syntaxError `json:"constraint,omitempty"`
 }
 
 func main() {
@@ -62,8 +72,8 @@ func main() {
 }
 
 func check(fset *token.FileSet, path string) report {
-	r := report{File: path, Errors: []syntaxError{}}
-	file, err := parser.ParseFile(fset, path, nil, parser.AllErrors|parser.SkipObjectResolution)
+	r := report{File: path, Errors: []syntaxError{}, Imports: []importSpec{}}
+	file, err := parser.ParseFile(fset, path, nil, parser.AllErrors|parser.SkipObjectResolution|parser.ParseComments)
 	if list, ok := err.(scanner.ErrorList); ok {
 		for _, e := range list {
 			r.Errors = append(r.Errors, syntaxError{position{e.Pos.Line, e.Pos.Column}, e.Msg})
@@ -75,6 +85,22 @@ func check(fset *token.FileSet, path string) report {
 		return r
 	}
 	r.Package = file.Name.Name
+	for _, spec := range file.Imports {
+		pos := fset.Position(spec.Path.Pos())
+		r.Imports = append(r.Imports, importSpec{position{pos.Line, pos.Column}, strings.Trim(spec.Path.Value, "`\"")})
+	}
+	for _, group := range file.Comments {
+		if group.End() >= file.Package || r.Constraint != nil {
+			break
+		}
+		for _, c := range group.List {
+			if strings.HasPrefix(c.Text, "//go:build") || strings.HasPrefix(c.Text, "// +build") {
+				pos := fset.Position(c.Pos())
+				r.Constraint = &syntaxError{position{pos.Line, pos.Column}, c.Text}
+				break
+			}
+		}
+	}
 	for _, d := range file.Decls {
 		fn, ok := d.(*ast.FuncDecl)
 		if !ok || fn.Recv != nil {
@@ -83,7 +109,7 @@ func check(fset *token.FileSet, path string) report {
 		pos := fset.Position(fn.Name.Pos())
 		switch fn.Name.Name {
 		case "exec_task":
-			r.ExecTask = &funcDecl{position{pos.Line, pos.Column}, types(fn.Type.Params), types(fn.Type.Results)}
+			r.ExecTask = &funcDecl{position{pos.Line, pos.Column}, types(fn.Type.Params), types(fn.Type.Results), fn.Type.TypeParams != nil && len(fn.Type.TypeParams.List) > 0}
 		case "main":
 			r.Main = &position{pos.Line, pos.Column}
 		}

@@ -1,0 +1,6 @@
+package main
+
+// #include <stdio.h>
+import "C"
+
+func exec_task(arg string) string { return arg }
