@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { PelatoError, RuntimeFailure } from "../errors.js";
@@ -105,7 +105,6 @@ function removeOrphanedWorkDirs(): void {
   }
 }
 
-/** gen/<component>/build/<component>.wasm and .json, each written whole or not at all. */
 /** gen/<component>/build/<component>.json: what the last build of a task produced, and from what. */
 export interface BuildRecord {
   digest: string;
@@ -125,13 +124,22 @@ export function readBuildRecord(genDir: string, component: string): BuildRecord 
   }
 }
 
+/**
+ * gen/<component>/build/<component>.wasm and .json, each written whole or not at all, and never
+ * through a symlink: a `build` that is not a real folder is replaced by one, and each file is
+ * created anew (O_EXCL) then renamed over the old name, which replaces a link instead of following it.
+ */
 function writeOutput(genDir: string, component: string, bytes: Uint8Array, record: BuildRecord): string {
   const dir = join(genDir, component, BUILD_DIR);
+  if (lstatSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(dir, { force: true });
   mkdirSync(dir, { recursive: true });
-  const wasm = join(dir, `${component}.wasm`);
-  writeFileSync(`${wasm}.tmp`, bytes);
-  renameSync(`${wasm}.tmp`, wasm);
-  writeFileSync(join(dir, `${component}.json.tmp`), `${JSON.stringify(record, null, 2)}\n`);
-  renameSync(join(dir, `${component}.json.tmp`), join(dir, `${component}.json`));
-  return wasm;
+  const write = (name: string, data: Uint8Array | string) => {
+    const path = join(dir, name);
+    rmSync(`${path}.tmp`, { force: true });
+    writeFileSync(`${path}.tmp`, data, { flag: "wx" });
+    renameSync(`${path}.tmp`, path);
+  };
+  write(`${component}.wasm`, bytes);
+  write(`${component}.json`, `${JSON.stringify(record, null, 2)}\n`);
+  return join(dir, `${component}.wasm`);
 }

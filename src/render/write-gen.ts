@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { RenderedProject } from "./render-project.js";
@@ -25,7 +25,8 @@ export function writeGen(rendered: RenderedProject): string {
     }
     for (const t of rendered.tasks) {
       const oldBuild = join(genDir, t.dir, KEPT);
-      if (existsSync(oldBuild)) renameSync(oldBuild, join(staging, t.dir, KEPT));
+      // Only a real folder is kept: a symlink planted there would send the next build's output elsewhere.
+      if (isRealDir(oldBuild)) renameSync(oldBuild, join(staging, t.dir, KEPT));
     }
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
@@ -54,4 +55,12 @@ function recoverInterruptedSwap(projectDir: string): void {
 /** A leftover of this very process is stale; another live pelatod's is not. */
 function isRunning(pid: number): boolean {
   return pid !== process.pid && processAlive(pid);
+}
+
+function isRealDir(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
