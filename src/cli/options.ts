@@ -30,14 +30,15 @@ export function withDeployOptions(cmd: Command): Command {
 }
 
 /** The embedded host's limits, as `up` and `watch --local` take them (`note` prefixes each description). */
-export type LimitFlags = { messageTimeout: number; memoryLimit: number };
+export type LimitFlags = { messageTimeout: number; memoryLimit: number; startTimeout: number };
 
 export function withLimitOptions(cmd: Command, note = ""): Command {
   return cmd
     .addOption(wholeNumberOption("--message-timeout <ms>", `${note}longest a task may spend on one message`, 1, 3_600_000).default(5000))
-    .addOption(wholeNumberOption("--memory-limit <MiB>", `${note}largest memory of one task`, 1, 4096).default(256));
+    .addOption(wholeNumberOption("--memory-limit <MiB>", `${note}largest memory of one task`, 1, 4096).default(256))
+    .addOption(wholeNumberOption("--start-timeout <ms>", `${note}longest a task may take to start (its init functions)`, 1, 3_600_000).default(30_000));
 }
 
 export function limitsFrom(f: LimitFlags): Limits {
-  return { messageTimeoutMs: f.messageTimeout, memoryLimitBytes: f.memoryLimit * 2 ** 20 };
+  return { messageTimeoutMs: f.messageTimeout, memoryLimitBytes: f.memoryLimit * 2 ** 20, startTimeoutMs: f.startTimeout };
 }

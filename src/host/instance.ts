@@ -16,9 +16,11 @@ export interface Limits {
   messageTimeoutMs: number;
   /** Largest linear memory of a component. Default: 256 MiB. */
   memoryLimitBytes: number;
+  /** Longest a component may take to start: load, instantiate and run its init functions. Default: 30 s. */
+  startTimeoutMs: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { messageTimeoutMs: 5000, memoryLimitBytes: 256 << 20 };
+export const DEFAULT_LIMITS: Limits = { messageTimeoutMs: 5000, memoryLimitBytes: 256 << 20, startTimeoutMs: 30_000 };
 
 interface InFlight {
   msg: Delivery;
@@ -60,7 +62,16 @@ export class ComponentInstance {
     worker.postMessage({ type: "init", init: { ...this.init, sync: this.#sync, progress: this.#progress.buffer as SharedArrayBuffer, memoryLimitBytes: this.limits.memoryLimitBytes } } satisfies ToWorker);
     this.#worker = worker;
     let lastError: Error | undefined;
-    await new Promise<void>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    // An init() that never returns would hold the worker for ever: it is stopped at the limit.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`${this.init.name} did not start within ${this.limits.startTimeoutMs} ms (its init functions, or loading it, took longer)`));
+        void worker.terminate();
+      }, this.limits.startTimeoutMs);
+    });
+    timedOut.catch(() => {});
+    const started = new Promise<void>((resolve, reject) => {
       worker.on("message", (m: FromWorker) => {
         if (this.#worker !== worker) return; // a replaced worker: what it still says belongs to no stream
         if (m.type === "ready") {
@@ -78,6 +89,14 @@ export class ComponentInstance {
         if (this.#worker === worker) this.#onExit(code, lastError);
       });
     });
+    try {
+      await Promise.race([started, timedOut]);
+    } catch (err) {
+      this.#stopping = true; // a start that failed is not restarted: the caller decides
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Hands a message to the component; `onDone` gets its error, or undefined when it succeeded. */

@@ -74,3 +74,38 @@ test("kill -9 of pelatod up takes its nats-server and its host process with it",
     p.cleanup();
   }
 });
+
+test("a task whose init never returns fails to start, named, within --start-timeout; the rest of the project runs", { timeout: 180_000 }, async () => {
+  const workflow = [
+    "project_name: Stuck",
+    "tasks:",
+    "  - {name: Stuck, type: processor_nats, code: stuck.go, targets: [edge], source_topic: stuck.in, dest_topic: stuck.out, component_name: stuck, version: 1.0.0}",
+    "  - {name: Echo, type: processor_nats, code: echo.go, targets: [edge], source_topic: echo.in, dest_topic: echo.out, component_name: echo, version: 1.0.0}",
+    "",
+  ].join("\n");
+  const p = tempProject({
+    "workflow.yaml": workflow,
+    "tasks/stuck.go": "package main\n\nvar spins int\n\nfunc init() {\n\tfor {\n\t\tspins++\n\t}\n}\n\nfunc exec_task(arg string) string { return arg }\n",
+    "tasks/echo.go": 'package main\n\nfunc exec_task(arg string) string { return "echo:" + arg }\n',
+  });
+  const up = spawn(process.execPath, [CLI, "up", p.dir, "--toolchain", "go", "--start-timeout", "3000", "--json"], { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  up.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  up.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const events = () => stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { type: string; app?: string; message?: string; apps?: { name: string }[] });
+  try {
+    await until(() => events().some((e) => e.type === "up") || up.exitCode !== null, () => `up did not come up:\n${stdout}\n${stderr}`, 120_000);
+    const failed = events().filter((e) => e.type === "start-failed");
+    assert.deepEqual(failed.map((e) => e.app), ["stuck"], stdout + stderr);
+    assert.match(failed[0]!.message!, /stuck did not start within 3000 ms/);
+    assert.deepEqual(events().find((e) => e.type === "up")!.apps!.map((a) => a.name), ["echo"]);
+    const r = send(["echo.in", "hi", p.dir, "--listen", "echo.out", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).arrived, [{ topic: "echo.out", payload: "echo:hi" }]);
+  } finally {
+    up.kill("SIGINT");
+    await new Promise((r) => (up.exitCode !== null ? r(null) : up.once("exit", r)));
+    p.cleanup();
+  }
+});

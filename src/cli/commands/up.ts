@@ -6,6 +6,7 @@ import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
 import { limitsFrom, toolchainOption, withLimitOptions, type LimitFlags } from "../options.js";
 import type { Output } from "../output.js";
 import type { HostEvent } from "../../host/index.js";
+import { RuntimeFailure } from "../../errors.js";
 
 type UpFlags = CommonOptions & LimitFlags & { toolchain: ToolchainChoice };
 
@@ -30,14 +31,23 @@ export function upCommand(): Command {
         })());
       process.once("SIGINT", () => void stop().then(() => process.exit(0)));
       process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
-      try {
-        for (const t of built.rendered.tasks) {
-          const r = built.results.find((b) => b.component === t.dir)!;
+      // A task that does not start (its init never returns, it traps) is reported by name; the
+      // others run. Only when none starts does up fail.
+      const failed: { app: string; message: string }[] = [];
+      for (const t of built.rendered.tasks) {
+        const r = built.results.find((b) => b.component === t.dir)!;
+        try {
           await local.apply({ manifest: t.manifest, wasmPath: r.wasm, digest: r.digest });
+        } catch (err) {
+          const message = (err as Error).message;
+          failed.push({ app: t.dir, message });
+          if (opts.json) out.jsonLine({ type: "start-failed", app: t.dir, message });
+          else out.progress(`${out.color.red("error")}: ${t.dir} did not start: ${message}`);
         }
-      } catch (err) {
+      }
+      if (failed.length === built.rendered.tasks.length) {
         await stop();
-        throw err;
+        throw new RuntimeFailure(`no task started:\n${failed.map((f) => `  ${f.app}: ${f.message}`).join("\n")}`);
       }
       const http = local.apps().flatMap((a) => (a.httpPort !== undefined ? [{ port: a.httpPort, app: a.name }] : []));
       embedded.publish();
