@@ -15,6 +15,8 @@ const FLAGS: [command: string[], flag: string][] = [
   [["up"], "--memory-limit"],
   [["watch"], "--message-timeout"],
   [["watch"], "--memory-limit"],
+  [["up"], "--start-timeout"],
+  [["watch"], "--start-timeout"],
   [["lattice", "up"], "--nats-port"],
   [["lattice", "up"], "--registry-port"],
   [["lattice", "up"], "--heartbeat"],
@@ -52,4 +54,14 @@ test("PELATO_READY_TIMEOUT_S and PELATO_CACHE_MAX_MB: a bad value is an error na
   assert.match(r.stderr, /PELATO_READY_TIMEOUT_S: "soon" is not a whole number of seconds/);
   assert.throws(() => cacheLimitBytes({ PELATO_CACHE_MAX_MB: "lots" }), (e: unknown) => e instanceof UsageError && /PELATO_CACHE_MAX_MB: "lots"/.test(e.message));
   assert.equal(cacheLimitBytes({ PELATO_CACHE_MAX_MB: "10" }), 10 << 20);
+});
+
+test("REGISTRY_TIMEOUT_S and REGISTRY_DEADLINE_S: a bad value exits 2 naming the variable", () => {
+  for (const name of ["REGISTRY_TIMEOUT_S", "REGISTRY_DEADLINE_S"]) {
+    for (const bad of ["abc", "0", "1.5"]) {
+      const r = spawnSync(process.execPath, [CLI, "push", project.dir], { env: { ...env, [name]: bad }, encoding: "utf8", timeout: 30_000 });
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`${name}: "${bad.replace(".", "\\.")}" is not a whole number of seconds from 1 to \\d+`));
+    }
+  }
 });
