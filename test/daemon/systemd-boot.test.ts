@@ -71,11 +71,15 @@ before(async () => {
     "-v", `${join(work, "pelatod")}:/root/pelatod:ro`, "-v", `${EXAMPLE}:/root/my-project:ro`,
     image, "/lib/systemd/systemd"];
   container = (await execa("docker", args)).stdout.trim();
+  // Until its manager answers, systemctl says "offline"; then "initializing", "starting", and
+  // "running" (or "degraded") once booted.
+  let state = "";
   await eventually(async () => {
-    const state = (await execa("docker", ["exec", container!, "systemctl", "is-system-running"], { reject: false })).stdout.trim();
-    if (!["initializing", "starting", "running", "degraded", ""].includes(state)) throw new Error(`systemd in the container: ${state}`);
+    state = (await execa("docker", ["exec", container!, "systemctl", "is-system-running"], { reject: false })).stdout.trim();
     return ["running", "degraded"].includes(state) || undefined;
-  }, "systemd booted in the container", 60_000);
+  }, "systemd booted in the container", 60_000).catch((err: Error) => {
+    throw new Error(`${err.message}: systemctl is-system-running says "${state}"`);
+  });
   await sh("cat > /root/operator.nk", new TextDecoder().decode(operator.getSeed()));
   await sh("cat > /root/stranger.nk", new TextDecoder().decode(createUser().getSeed()));
   // The gateway's block, as root, with its "then edit it" done here.
