@@ -30,7 +30,7 @@ export function checkTaskFile(
   const diagnostics: Diagnostic[] = [];
   if (report.constraint) diagnostics.push(at(report.constraint.line, report.constraint.col, `a build constraint (${report.constraint.message.slice(0, 60)}) may leave the task out of its own build; task files take none`));
   if (report.package !== "main") diagnostics.push(at(1, 1, `package must be "main" (found "${report.package}")`));
-  for (const i of report.imports) if (i.path === "C") diagnostics.push(at(i.line, i.col, 'import "C" (cgo) cannot be compiled to WebAssembly; a task uses Go only'));
+  for (const i of report.imports) if (i.path === "C") diagnostics.push(at(i.line, i.col, 'cgo (the import of "C") cannot be compiled to WebAssembly; a task uses Go only'));
   if (report.main) diagnostics.push(at(report.main.line, report.main.col, "defines func main; the template provides main, define only exec_task"));
 
   if (!template) return { diagnostics }; // unknown template: workflow.yaml's error says so
