@@ -3,6 +3,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { buildProject, ComponentCache, GoToolchain, TinygoToolchain, tinygoImageTag, tinygoStats, type TaskBuildResult, type Toolchain } from "../../src/build/index.js";
@@ -15,6 +16,7 @@ import { renderProject, writeGen } from "../../src/render/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { pelatod } from "../helpers/cli.js";
 import { RENDER_OPTIONS } from "../helpers/fixtures.js";
+import { cacheDir } from "../../src/paths.js";
 import { EXAMPLE, REPO_ROOT, tempProject } from "../helpers/project.js";
 
 let imageId: string;
@@ -124,6 +126,8 @@ test("a build over its time limit is stopped and its container removed", async (
   } finally {
     p.cleanup();
     await execa(engine, ["rmi", "-f", held], { reject: false });
+    // The toolchain keeps a TinyGo cache per image: this one's image is gone.
+    rmSync(join(cacheDir(), "tinygo-cache", held.replace(/[^A-Za-z0-9_.-]/g, "_")), { recursive: true, force: true });
   }
 });
 
