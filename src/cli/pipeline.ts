@@ -1,13 +1,12 @@
 // The pipeline's stages (src/pipeline) as the commands run them: with progress for people, run logs
 // and the summaries they print.
 import type { TaskBuildResult } from "../build/index.js";
-import type { ResolvedConfig } from "../config/index.js";
+import { resolveConfig, type ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import type { PushEvent, PushReport } from "../oci/index.js";
 import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage } from "../pipeline/index.js";
 import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
-import { resolveConfig } from "../config/index.js";
 import type { WadmClient } from "../wadm/index.js";
 import type { Project } from "../workflow/index.js";
 import type { CommonOptions } from "./context.js";

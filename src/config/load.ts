@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { SettingSources, type ConfigSource } from "./sources.js";
 import { InputError } from "../errors.js";
+import { isLoopbackHost } from "../loopback.js";
 import { Secret } from "./secret.js";
 
 /** What the command line may set; anything left out comes from the environment, `.env` or defaults. */
@@ -194,8 +195,7 @@ function parseRegistry(value: string): { url: string; insecure: boolean } | unde
   const m = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?(\/[a-z0-9._/-]*)?$/.exec(value.trim());
   if (!m) return undefined;
   const [, scheme, host, port = "", path = ""] = m;
-  const loopback = host === "localhost" || host!.startsWith("127.") || host === "[::1]";
-  return { url: `${host}${port}${path.replace(/\/+$/, "")}`, insecure: scheme === "http" || (scheme === undefined && loopback) };
+  return { url: `${host}${port}${path.replace(/\/+$/, "")}`, insecure: scheme === "http" || (scheme === undefined && isLoopbackHost(host!)) };
 }
 
 function parseParallel(value: string | undefined): number | undefined {

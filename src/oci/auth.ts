@@ -1,3 +1,4 @@
+import { isLoopbackHost } from "../loopback.js";
 import { OciError } from "./errors.js";
 import { parseWwwAuthenticate, type Challenge } from "./challenge.js";
 import type { Credential, CredentialLookup } from "./credentials.js";
@@ -114,7 +115,6 @@ export class AuthClient implements HttpClient {
   }
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 /** Docker Hub's registry hosts hand out tokens from auth.docker.io. */
 const KNOWN_TOKEN_HOSTS: Record<string, string> = { "registry-1.docker.io": "auth.docker.io", "docker.io": "auth.docker.io", "index.docker.io": "auth.docker.io" };
 
@@ -126,7 +126,7 @@ const KNOWN_TOKEN_HOSTS: Record<string, string> = { "registry-1.docker.io": "aut
 export function realmRefusal(realm: URL, registryHost: string, allowed: readonly string[]): string | undefined {
   const registryName = new URL(`http://${registryHost}`).hostname.toLowerCase();
   const realmName = realm.hostname.toLowerCase();
-  if (realm.protocol === "http:" && !LOOPBACK.test(realmName)) return "over plain http, where the password would travel in clear text";
+  if (realm.protocol === "http:" && !isLoopbackHost(realmName)) return "over plain http, where the password would travel in clear text";
   if (realm.protocol !== "http:" && realm.protocol !== "https:") return `over ${realm.protocol}, which is not http`;
   if (realmName === registryName || KNOWN_TOKEN_HOSTS[registryName] === realmName || allowed.includes(realmName)) return undefined;
   return `another host than the registry's (set REGISTRY_TOKEN_HOSTS=${realmName} if you trust it with them)`;

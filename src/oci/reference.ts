@@ -1,5 +1,6 @@
 import { validateDigest } from "./digest.js";
 import { InvalidReferenceError } from "./errors.js";
+import { isLoopbackHost } from "../loopback.js";
 
 // Grammar of distribution/reference (reference.go), which docker, skopeo, oras and wash share:
 //   reference := name [":" tag] ["@" digest];  name := [domain "/"] path-component ("/" path-component)*
@@ -80,6 +81,5 @@ export function parseRegistryPrefix(prefix: string): { registry: string; namespa
 
 /** True for hosts that only this machine can reach: plain http is the default for them. */
 export function isLoopback(registry: string): boolean {
-  const host = registry.replace(/:[0-9]+$/, "");
-  return host === "localhost" || host.startsWith("127.") || host === "[::1]";
+  return isLoopbackHost(registry.replace(/:[0-9]+$/, ""));
 }

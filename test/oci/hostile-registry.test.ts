@@ -101,6 +101,7 @@ test("realmRefusal: plain http only to loopback; other hosts only when allowed, 
   const realm = (u: string) => new URL(u);
   assert.match(realmRefusal(realm("http://auth.example.com/token"), "reg.example.com", ["auth.example.com"])!, /plain http/);
   assert.equal(realmRefusal(realm("http://127.0.0.1:5001/token"), "127.0.0.1:5000", []), undefined);
+  assert.match(realmRefusal(realm("http://127.evil.example/token"), "127.0.0.1:5000", ["127.evil.example"])!, /plain http/, "a name that starts like loopback is not loopback");
   assert.equal(realmRefusal(realm("https://reg.example.com/token"), "reg.example.com:443", []), undefined);
   assert.match(realmRefusal(realm("https://evil.example.net/token"), "reg.example.com", [])!, /another host/);
   assert.equal(realmRefusal(realm("https://auth.example.com/token"), "reg.example.com", ["auth.example.com"]), undefined);

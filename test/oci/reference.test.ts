@@ -44,6 +44,6 @@ test("parseRegistryPrefix: the first segment is always the host", () => {
 });
 
 test("isLoopback", () => {
-  const cases: [string, boolean][] = [["localhost:5000", true], ["127.0.0.1", true], ["127.1.2.3:80", true], ["[::1]:5000", true], ["ghcr.io", false], ["10.0.0.1:5000", false], ["localhost.example.com", false]];
+  const cases: [string, boolean][] = [["localhost:5000", true], ["127.0.0.1", true], ["127.1.2.3:80", true], ["[::1]:5000", true], ["ghcr.io", false], ["10.0.0.1:5000", false], ["localhost.example.com", false], ["127.example.com", false], ["127.0.0.1.example.com:5000", false]];
   for (const [host, want] of cases) assert.equal(isLoopback(host), want, host);
 });

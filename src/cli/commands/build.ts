@@ -4,8 +4,6 @@ import { outputFor, withCommonOptions, type CommonOptions } from "../context.js"
 import { genAndBuild, type ToolchainChoice } from "../pipeline.js";
 import { noContainerOption, toolchainOption } from "../options.js";
 
-
-
 export function buildCommand(): Command {
   return withCommonOptions(new Command("build").description("gen, then compile every task into a WebAssembly component: gen/<component>/build/<component>.wasm"))
     .addOption(toolchainOption())
