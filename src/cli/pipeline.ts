@@ -74,7 +74,7 @@ export function round(n: number): number {
 /** The push half of push and brush: every built component, with progress; logs the run when metrics are on. */
 export async function pushBuilt(built: Built, out: Output, command = "push"): Promise<PushReport> {
   const t0 = performance.now();
-  const report = await pushStage(built.rendered, built.results, { registry: built.config.registry, projectDir: built.project.dir, onEvent: (e) => progress(out, e) });
+  const report = await pushStage(built.rendered.tasks, built.results, { registry: built.config.registry, projectDir: built.project.dir, onEvent: (e) => progress(out, e) });
   if (built.config.enableMetrics) {
     const pushed = report.tasks.filter((t) => !t.skipped);
     const push = { push_time: round((performance.now() - t0) / 1000), pushed: pushed.length, skipped: report.tasks.length - pushed.length, blobs_uploaded: pushed.reduce((n, t) => n + t.blobsUploaded, 0) };

@@ -179,8 +179,9 @@ async function push(ctx: CycleContext, rendered: RenderedProject, apps: AppPlan[
   await Promise.all(
     apps.map(async (a) => {
       try {
-        const task = rendered.tasks.find((t) => t.dir === a.name)!;
-        const report = await ctx.toolbox.push({ ...rendered, tasks: [task] }, { component: a.name, ...components.get(a.name)! }, ctx.config.registry, ctx.projectDir);
+        // Only what the tag needs crosses to the toolbox, not the project's rendered files.
+        const { dir, task } = rendered.tasks.find((t) => t.dir === a.name)!;
+        const report = await ctx.toolbox.push({ dir, task }, { component: a.name, ...components.get(a.name)! }, ctx.config.registry, ctx.projectDir);
         const t = report.tasks[0]!;
         pushed.set(a.name, t.manifestDigest);
         if (!t.skipped) r.pushed++;

@@ -3,6 +3,6 @@
 // callers pass callbacks for progress.
 export { buildTasks, type BuildStageOptions, type ToolchainSelection } from "./build.js";
 export { loadAndRender } from "./render.js";
-export { pushBuilt, type BuiltComponent } from "./push.js";
+export { pushBuilt, type BuiltComponent, type PushedTask } from "./push.js";
 export { deployAndWait, pinnedManifests, requireImages, type DeployStageOptions } from "./deploy.js";
 export { removeFromLattice } from "./remove.js";

@@ -2,7 +2,7 @@ import type { RegistrySettings } from "../../config/index.js";
 import type { ToolchainChoice } from "../../config/index.js";
 import type { Diagnostic } from "../../errors.js";
 import type { PushReport } from "../../oci/index.js";
-import type { BuiltComponent } from "../../pipeline/index.js";
+import type { BuiltComponent, PushedTask } from "../../pipeline/index.js";
 import type { RenderedProject } from "../../render/index.js";
 
 /** Registry settings as they cross to the worker: the password as plain text, turned back into a Secret there. */
@@ -14,7 +14,7 @@ export type ToWorker =
    * transpile (and mainline Go skips pre-initialisation). `toolchain`, `container`: as the CLI's.
    */
   | { type: "build"; id: number; rendered: RenderedProject; genDir: string; parallel: number; forLocalHost: boolean; toolchain: ToolchainChoice; container: boolean }
-  | { type: "push"; id: number; rendered: RenderedProject; built: BuiltComponent; registry: WireRegistry; projectDir: string }
+  | { type: "push"; id: number; task: PushedTask; built: BuiltComponent; registry: WireRegistry; projectDir: string }
   | { type: "abort"; id: number };
 
 /** A build result with its error flattened (classes do not survive structured clone). */

@@ -25,7 +25,7 @@ async function handle(m: Exclude<ToWorker, { type: "abort" }>): Promise<FromWork
   if (m.type === "push") {
     const { pushBuilt } = await import("../../pipeline/index.js");
     const { password, ...rest } = m.registry;
-    const report = await pushBuilt(m.rendered, [m.built], { registry: { ...rest, ...(password !== undefined ? { password: new Secret(password) } : {}) }, projectDir: m.projectDir });
+    const report = await pushBuilt([m.task], [m.built], { registry: { ...rest, ...(password !== undefined ? { password: new Secret(password) } : {}) }, projectDir: m.projectDir });
     return { type: "pushed", id: m.id, report };
   }
   const [{ buildTasks }, { pickToolchain }] = await Promise.all([import("../../pipeline/index.js"), import("../../build/index.js")]);

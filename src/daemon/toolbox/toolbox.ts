@@ -4,7 +4,7 @@ import type { CompileError, TaskBuildResult, ToolchainChoice } from "../../build
 import type { RegistrySettings } from "../../config/index.js";
 import { InputError, RuntimeFailure } from "../../errors.js";
 import type { PushReport } from "../../oci/index.js";
-import type { BuiltComponent } from "../../pipeline/index.js";
+import type { BuiltComponent, PushedTask } from "../../pipeline/index.js";
 import type { RenderedProject } from "../../render/index.js";
 import type { FromWorker, ToWorker } from "./toolbox-protocol.js";
 
@@ -45,10 +45,10 @@ export class Toolbox {
     }
   }
 
-  /** Pushes one built component of `rendered` (the project, or the part of it holding that task). */
-  async push(rendered: RenderedProject, built: BuiltComponent, registry: RegistrySettings, projectDir: string): Promise<PushReport> {
+  /** Pushes one built component under its task's version. */
+  async push(task: PushedTask, built: BuiltComponent, registry: RegistrySettings, projectDir: string): Promise<PushReport> {
     const { password, ...rest } = registry;
-    const reply = await this.#call({ type: "push", id: this.#nextId++, rendered, built, registry: { ...rest, ...(password ? { password: password.reveal() } : {}) }, projectDir });
+    const reply = await this.#call({ type: "push", id: this.#nextId++, task, built, registry: { ...rest, ...(password ? { password: password.reveal() } : {}) }, projectDir });
     if (reply.type !== "pushed") throw new Error("unexpected reply");
     return reply.report;
   }
