@@ -8,8 +8,9 @@ cache="${PELATO_CACHE:-$HOME/.cache/pelato}"
 mirror="${PELATO_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 suite=bookworm
 packages=systemd,systemd-sysv,dbus
-tag="pelato-systemd:$suite-$(printf '%s' "$suite $packages" | sha256sum | cut -c1-12)"
-tarball="$cache/systemd-image/$suite-$(printf '%s' "$suite $packages" | sha256sum | cut -c1-12).tar"
+version="$suite-$(printf '%s' "$suite $packages" | sha256sum | cut -c1-12)"
+tag="pelato-systemd:$version"
+tarball="$cache/systemd-image/$version.tar"
 
 [ "$(bash "$(dirname "${BASH_SOURCE[0]}")/container-engine.sh")" = docker ] || { echo "pelato setup: the systemd image needs docker (podman's systemd mode differs)" >&2; exit 1; }
 if docker image inspect "$tag" >/dev/null 2>&1; then echo "$tag"; exit 0; fi
