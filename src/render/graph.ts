@@ -1,21 +1,28 @@
-import type { Project, Task } from "../workflow/index.js";
+import { crossingTopics, HUB_TIER, type Crossing, type Project, type Task } from "../workflow/index.js";
 import { TEMPLATES } from "./templates.js";
 
 export type GraphFormat = "mermaid" | "dot";
 
+/** Marks a producer's edge to a topic that crosses to the hub through JetStream. */
+export const STORE_AND_FORWARD_LABEL = "store-and-forward";
+
 interface Edge {
   from: string;
   to: string;
+  label?: string;
 }
 interface PipelineGraph {
   nodes: { id: string; label: string; kind: "task" | "topic" | "http" | "bucket" }[];
   edges: Edge[];
+  crossings: Crossing[];
 }
 
-/** The pipeline as data: tasks, the topics joining them, HTTP inputs and KV buckets. */
+/** The pipeline as data: tasks, the topics joining them, HTTP inputs, KV buckets, and the topics crossing to the hub. */
 export function pipelineGraph(project: Project, httpPort = 8000): PipelineGraph {
   const nodes: PipelineGraph["nodes"] = [];
   const edges: Edge[] = [];
+  const crossings = crossingTopics(project, HUB_TIER);
+  const crosses = (task: Task) => crossings.some((c) => c.topic === task.dest_topic && c.producers.includes(task.name));
   const ids = new Map<string, string>();
   const node = (key: string, kind: PipelineGraph["nodes"][number]["kind"], label: string) => {
     let id = ids.get(`${kind}:${key}`);
@@ -30,10 +37,13 @@ export function pipelineGraph(project: Project, httpPort = 8000): PipelineGraph 
     const t = node(task.component_name, "task", `${task.name}\n${task.type} @ ${task.targets.join(", ")}`);
     if (TEMPLATES[task.type].http) edges.push({ from: node(`http:${task.component_name}`, "http", `HTTP POST :${httpPort}`), to: t });
     if (task.source_topic !== undefined) edges.push({ from: node(task.source_topic, "topic", task.source_topic), to: t });
-    if (task.dest_topic !== undefined) edges.push({ from: t, to: node(task.dest_topic, "topic", task.dest_topic) });
+    if (task.dest_topic !== undefined) {
+      const edge: Edge = { from: t, to: node(task.dest_topic, "topic", task.dest_topic) };
+      edges.push(crosses(task) ? { ...edge, label: STORE_AND_FORWARD_LABEL } : edge);
+    }
     if (task.bucket !== undefined) edges.push({ from: t, to: node(task.bucket, "bucket", `KV ${task.bucket}`) });
   });
-  return { nodes, edges };
+  return { nodes, edges, crossings };
 }
 
 export function renderGraph(graph: PipelineGraph, format: GraphFormat): string {
@@ -44,7 +54,7 @@ function toMermaid(g: PipelineGraph): string {
   const shape = { task: ['["', '"]'], topic: ['(["', '"])'], http: ['[/"', '"/]'], bucket: ['[("', '")]'] } as const;
   const lines = ["flowchart LR"];
   for (const n of g.nodes) lines.push(`  ${n.id}${shape[n.kind][0]}${mermaidText(n.label)}${shape[n.kind][1]}`);
-  for (const e of g.edges) lines.push(`  ${e.from} --> ${e.to}`);
+  for (const e of g.edges) lines.push(`  ${e.from} -->${e.label ? `|"${mermaidText(e.label)}"|` : ""} ${e.to}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -57,7 +67,7 @@ function toDot(g: PipelineGraph): string {
   const shape = { task: "box", topic: "ellipse", http: "parallelogram", bucket: "cylinder" } as const;
   const lines = ["digraph pipeline {", "  rankdir=LR;"];
   for (const n of g.nodes) lines.push(`  ${n.id} [shape=${shape[n.kind]}, label=${dotText(n.label)}];`);
-  for (const e of g.edges) lines.push(`  ${e.from} -> ${e.to};`);
+  for (const e of g.edges) lines.push(`  ${e.from} -> ${e.to}${e.label ? ` [label=${dotText(e.label)}, style=dashed]` : ""};`);
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync } from "node:fs";
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
 import type { Diagnostic } from "../errors.js";
+import { isPublishSubject } from "./schema-check.js";
 import type { YamlSource } from "./yaml-source.js";
 
 /** Task fields as they may be before the schema has passed: anything can be missing or mistyped. */
@@ -25,6 +26,17 @@ export function checkDuplicates(src: YamlSource): Diagnostic[] {
     });
   }
   return out;
+}
+
+/** A limit set for a topic no task publishes would silently do nothing. */
+export function checkStoreAndForwardTopics(src: YamlSource): Diagnostic[] {
+  const topics = (src.value as { store_and_forward?: { topics?: unknown } } | null)?.store_and_forward?.topics;
+  if (!topics || typeof topics !== "object" || Array.isArray(topics)) return [];
+  const published = new Set(looseTasks(src).map((t) => t.dest_topic));
+  const path = ["store_and_forward", "topics"];
+  return Object.keys(topics)
+    .filter((topic) => isPublishSubject(topic) && !published.has(topic)) // the schema reports a malformed one
+    .map((topic) => ({ file: src.file, ...(src.locateKey(path, topic) ?? src.locate(path)), message: `store_and_forward.topics.${topic}: no task publishes ${topic}` }));
 }
 
 /** Resolves each task's `code` to a regular file inside tasks/, refusing anything that escapes it. */

@@ -11,28 +11,42 @@ import type { YamlPath, YamlSource } from "./yaml-source.js";
 const Ajv = AjvModule.default;
 const ajvErrors = ajvErrorsModule.default;
 
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
+let compiled: { validate: ValidateFunction; publishSubject: ValidateFunction } | undefined;
+function validators(): NonNullable<typeof compiled> {
   if (!compiled) {
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
     ajvErrors(ajv);
-    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, "utf8")));
+    const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as { $id: string };
+    const validate = ajv.compile(schema);
+    compiled = { validate, publishSubject: ajv.getSchema(`${schema.$id}#/definitions/publishSubject`)! };
   }
   return compiled;
 }
 
 /** Checks the workflow against schema/workflow.schema.json and says where each problem is. */
 export function checkSchema(src: YamlSource): Diagnostic[] {
-  const validate = validator();
+  const { validate } = validators();
   if (validate(src.value)) return [];
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== "if");
+  // A propertyNames error only repeats the error of the key it wraps.
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "propertyNames");
   return dedupe(errors.map((e) => toDiagnostic(src, e)));
+}
+
+/** Whether `topic` passes the schema's checks of a dest_topic. */
+export function isPublishSubject(topic: string): boolean {
+  return validators().publishSubject(topic) as boolean;
 }
 
 function toDiagnostic(src: YamlSource, e: ErrorObject): Diagnostic {
   const path = pointerToPath(e.instancePath);
   const where = describe(path);
   const at = (p: YamlPath) => ({ file: src.file, ...src.locate(p) });
+
+  const badKey = keyName(e);
+  if (badKey !== undefined) {
+    // The key itself is not repeated: it may hold the very characters the check refuses.
+    return { file: src.file, ...(src.locateKey(path, badKey) ?? src.locate(path)), message: `${where}the key here ${e.message ?? "is not valid"}` };
+  }
 
   if (e.keyword === "additionalProperties") {
     const key = String(e.params.additionalProperty);
@@ -60,6 +74,13 @@ function toDiagnostic(src: YamlSource, e: ErrorObject): Diagnostic {
     return { ...at([...path, e.params.i as number]), message: `${where}lists the same value twice` };
   }
   return { ...at(path), message: `${where}${e.message ?? "is not valid"}` };
+}
+
+/** The map key a propertyNames check refused, if that is what `e` reports. */
+function keyName(e: ErrorObject): string | undefined {
+  const inner = e.keyword === "errorMessage" ? (e.params.errors as ErrorObject[])[0] : e;
+  const name = (inner as { propertyName?: unknown } | undefined)?.propertyName;
+  return typeof name === "string" ? name : undefined;
 }
 
 /** `/tasks/0/dest_topic` → ["tasks", 0, "dest_topic"]. */

@@ -21,9 +21,21 @@ export interface TaskSpec {
   version: string;
 }
 
+/** JetStream limits of the streams that carry a topic across the WAN, as written in workflow.yaml. */
+export interface StreamLimitsSpec {
+  max_age_seconds?: number;
+  max_bytes?: number;
+}
+
+/** `store_and_forward`: project-wide limits, overridden per concrete topic under `topics`. */
+export interface StoreAndForwardSpec extends StreamLimitsSpec {
+  topics?: Record<string, StreamLimitsSpec>;
+}
+
 export interface WorkflowSpec {
   project_name: string;
   tasks: TaskSpec[];
+  store_and_forward?: StoreAndForwardSpec;
 }
 
 /** A task together with its Go source, read once at load time. */
@@ -43,4 +55,5 @@ export interface Project {
   dir: string;
   name: string;
   tasks: Task[];
+  storeAndForward?: StoreAndForwardSpec;
 }

@@ -10,6 +10,6 @@ export function graphCommand(): Command {
       const { project, config } = await loadProjectAndConfig(dir, opts);
       const graph = pipelineGraph(project, config.httpPort);
       const text = renderGraph(graph, opts.format);
-      out.result({ format: opts.format, graph: text, nodes: graph.nodes, edges: graph.edges }, text);
+      out.result({ format: opts.format, graph: text, nodes: graph.nodes, edges: graph.edges, crossings: graph.crossings }, text);
     });
 }
