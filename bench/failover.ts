@@ -66,7 +66,8 @@ async function deploySingleInstance(wadm: WadmClient, manifest: Manifest, tiers:
   const m = structuredClone(manifest) as Manifest & { spec: { components: { type: string; traits: { type: string; properties: Record<string, unknown> }[] }[] } };
   for (const c of m.spec.components) {
     for (const t of c.traits) {
-      if (t.type === "spreadscaler") {
+      if (c.type === "component" && t.type === "daemonscaler") {
+        t.type = "spreadscaler";
         t.properties.instances = 1;
         if (!tiers) delete t.properties.spread;
       }

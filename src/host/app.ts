@@ -14,7 +14,7 @@ export interface LocalApp {
   httpPort?: number;
   /** host-type labels of the spread; reported, not enforced, locally. */
   targets: string[];
-  /** Messages the task may handle at once on one host: the spreadscaler's instances per tier. */
+  /** Messages the task may handle at once on one host: the daemonscaler's instances. */
   concurrency: number;
 }
 
@@ -34,7 +34,7 @@ export function appFromManifest(manifest: Manifest, wasm: Uint8Array, digest: st
       return { subject: subject!, ...(queue ? { queue } : {}) };
     });
   const address = sourceProps("incoming-handler").map((p) => p.address).find(Boolean);
-  const scaler = component.traits.find((t): t is ScalerTrait => t.type === "spreadscaler")?.properties;
+  const scaler = component.traits.find((t): t is ScalerTrait => t.type === "daemonscaler")?.properties;
   const spread = scaler?.spread ?? [];
   return {
     name: metadata.name,
@@ -45,6 +45,6 @@ export function appFromManifest(manifest: Manifest, wasm: Uint8Array, digest: st
     subscriptions,
     ...(address ? { httpPort: Number(address.split(":").at(-1)) } : {}),
     targets: spread.map((s) => s.requirements["host-type"] ?? "").filter(Boolean),
-    concurrency: Math.max(1, Math.floor((scaler?.instances ?? 1) / Math.max(1, spread.length))),
+    concurrency: Math.max(1, scaler?.instances ?? 1),
   };
 }

@@ -2,7 +2,6 @@ export { renderProject, TASK_FILE, HANDLER_FILE, MANIFEST_FILE, PROJECT_MANIFEST
 export { writeGen, GEN_DIR } from "./write-gen.js";
 export { pipelineGraph, renderGraph, type GraphFormat } from "./graph.js";
 export { goString } from "./go-literal.js";
-export { spreadWeights } from "./spread.js";
 export { BUILTIN_PROVIDER_IMAGES, DEFAULT_PROVIDER_IMAGES, TEMPLATES } from "./templates.js";
 export { imageRef, queueGroup, PROVIDER_NAMES, DEST_TOPIC_KEY, BUCKET_KEY, PROJECT_ANNOTATION, DEFAULT_CONCURRENCY } from "./manifest.js";
 export { renderOptionsFrom } from "./options-from-config.js";

@@ -6,7 +6,7 @@ export interface NamedConfig {
   properties: Record<string, string>;
 }
 
-/** Host labels a scaler places on; `weight` only on a component's spreadscaler. */
+/** Host labels a scaler places on; `weight` only on a spreadscaler (bench/failover's baseline). */
 export interface SpreadEntry {
   name: string;
   weight?: number;
@@ -26,7 +26,7 @@ export interface LinkTrait {
 
 export interface ScalerTrait {
   type: "spreadscaler" | "daemonscaler";
-  /** pelatod always gives a spread; wadm places anywhere without one (bench/failover compares). */
+  /** pelatod always gives a spread; without one a scaler places anywhere (bench/failover compares). */
   properties: { instances: number; spread?: SpreadEntry[] };
 }
 

@@ -1,5 +1,4 @@
 import type { Task } from "../workflow/index.js";
-import { spreadWeights } from "./spread.js";
 import { TEMPLATES, type ProviderImages } from "./templates.js";
 import type { LinkTrait, Manifest, ManifestComponent, SpreadEntry, Trait } from "./manifest-types.js";
 
@@ -38,16 +37,17 @@ export function imageRef(registry: string, task: Pick<Task, "component_name" | "
 export function taskManifest(task: Task, o: ManifestOptions): Manifest {
   const t = TEMPLATES[task.type];
   const name = task.component_name;
-  const spread = task.targets.map((target, i) => ({ name: target, weight: spreadWeights(task.targets.length)[i]!, requirements: { "host-type": target } }));
-  const onTargets = { spread: spread.map(({ name: n, requirements }) => ({ name: n, requirements })) };
+  const onTargets = { spread: task.targets.map((target) => ({ name: target, requirements: { "host-type": target } })) };
   const cluster: Record<string, string> = o.clusterUri ? { cluster_uris: o.clusterUri } : {};
 
   const runtimeConfig: Record<string, string> = t.keyvalue ? { [BUCKET_KEY]: task.bucket! } : { [DEST_TOPIC_KEY]: task.dest_topic! };
   const componentTraits: Trait[] = [
-    // `concurrency` instances per tier (wasmCloud runs at most that many invocations at once on
-    // it): the fallback tier is already warm when a host dies, and the subscription's queue group
-    // (below) makes the instances share the topic, never duplicate it.
-    { type: "spreadscaler", properties: { instances: (task.concurrency ?? DEFAULT_CONCURRENCY) * task.targets.length, spread } },
+    // `concurrency` instances on every host of the task's tiers (wasmCloud runs at most that many
+    // invocations at once on a host), beside that host's providers: the fallback tier is already
+    // warm when a host dies, every site of a tier runs its own, and the subscription's queue group
+    // (below) makes the instances share the topic, never duplicate it. A spreadscaler would put a
+    // tier's instances all on one of its hosts.
+    { type: "daemonscaler", properties: { instances: task.concurrency ?? DEFAULT_CONCURRENCY, ...onTargets } },
     link("wasmcloud", "messaging", ["consumer"], { name: PROVIDER_NAMES.messaging, ...(o.clusterUri ? { config: [{ name: `${name}-nats-consumer`, properties: cluster }] } : {}) }),
   ];
   if (t.keyvalue) {

@@ -2,23 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { appFromManifest } from "../../src/host/index.js";
-import { DEFAULT_CONCURRENCY, MANIFEST_FILE, PROJECT_MANIFEST_FILE, renderProject, spreadWeights } from "../../src/render/index.js";
+import { DEFAULT_CONCURRENCY, MANIFEST_FILE, PROJECT_MANIFEST_FILE, renderProject } from "../../src/render/index.js";
 import { project, RENDER_OPTIONS, task } from "../helpers/fixtures.js";
 
 type Component = { name: string; type: string; properties: { image: string; config?: { properties: Record<string, string> }[] }; traits: { type: string; properties: Record<string, unknown> }[] };
 
-test("spread weights are whole numbers that add up to exactly 100", () => {
-  assert.deepEqual(spreadWeights(1), [100]);
-  assert.deepEqual(spreadWeights(3), [34, 33, 33]);
-  for (let n = 1; n <= 12; n++) {
-    const w = spreadWeights(n);
-    assert.equal(w.length, n);
-    assert.equal(w.reduce((a, b) => a + b, 0), 100, `n=${n}`);
-    assert.ok(Math.max(...w) - Math.min(...w) <= 1);
-  }
-});
-
-test("a processor's application: image, runtime dest_topic, spread over its targets, links both ways", async () => {
+test("a processor's application: image, runtime dest_topic, a daemonscaler on every host of its targets, links both ways", async () => {
   const r = await renderProject(project([task({ targets: ["edge", "cloud", "fog"], component_name: "proc", version: "2.1.0" })]), RENDER_OPTIONS);
   const m = parse(r.tasks[0]!.files.get(MANIFEST_FILE)!);
   assert.equal(m.apiVersion, "core.oam.dev/v1beta1");
@@ -28,8 +17,9 @@ test("a processor's application: image, runtime dest_topic, spread over its targ
   const [comp, nats] = m.spec.components as Component[];
   assert.equal(comp!.properties.image, "localhost:5000/proc:2.1.0");
   assert.deepEqual(comp!.properties.config![0]!.properties, { dest_topic: "out" });
-  const spread = comp!.traits[0]!.properties.spread as { name: string; weight: number; requirements: Record<string, string> }[];
-  assert.deepEqual(spread.map((s) => [s.name, s.weight, s.requirements["host-type"]]), [["edge", 34, "edge"], ["cloud", 33, "cloud"], ["fog", 33, "fog"]]);
+  assert.equal(comp!.traits[0]!.type, "daemonscaler", "a spreadscaler would put all of a tier's instances on one of its hosts (one site)");
+  assert.equal(comp!.traits[0]!.properties.instances, DEFAULT_CONCURRENCY);
+  assert.deepEqual(comp!.traits[0]!.properties.spread, [["edge"], ["cloud"], ["fog"]].map(([t]) => ({ name: t, requirements: { "host-type": t } })));
   assert.deepEqual(comp!.traits[1], { type: "link", properties: { namespace: "wasmcloud", package: "messaging", interfaces: ["consumer"], target: { name: "nats-messaging" } } });
   assert.equal(nats!.type, "capability");
   assert.equal(nats!.properties.image, "ghcr.io/wasmcloud/messaging-nats:0.23.1");
@@ -38,15 +28,14 @@ test("a processor's application: image, runtime dest_topic, spread over its targ
   assert.deepEqual(sub.interfaces, ["handler"]);
   assert.equal(sub.target.name, "proc");
   assert.equal(sub.source.config[0]!.properties.subscriptions, "in|pelato.proc", "the tiers' instances share the topic in one queue group");
-  assert.equal(comp!.traits[0]!.properties.instances, 3 * DEFAULT_CONCURRENCY, "the default concurrency on each tier");
 });
 
-test("concurrency: that many instances per tier; the local host reads it back per tier", async () => {
+test("concurrency: that many instances on each host; the local host reads it back", async () => {
   for (const [concurrency, targets] of [[1, ["edge"]], [1, ["edge", "cloud"]], [5, ["edge", "cloud", "fog"]]] as const) {
     const r = await renderProject(project([task({ targets: [...targets], concurrency })]), RENDER_OPTIONS);
     const manifest = r.tasks[0]!.manifest;
     const comp = (parse(r.tasks[0]!.files.get(MANIFEST_FILE)!).spec.components as Component[])[0]!;
-    assert.equal(comp.traits[0]!.properties.instances, concurrency * targets.length);
+    assert.equal(comp.traits[0]!.properties.instances, concurrency);
     assert.equal(appFromManifest(manifest, new Uint8Array(), "d").concurrency, concurrency);
   }
 });
