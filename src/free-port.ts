@@ -11,3 +11,12 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Resolves when `port` can be bound on loopback now; rejects with the reason (EADDRINUSE, EACCES) otherwise. */
+export function portAvailable(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve()));
+  });
+}

@@ -27,6 +27,6 @@ export function outputFor(opts: { json?: boolean; verbose?: boolean }): Output {
 
 export async function loadProjectAndConfig(dir: string, opts: CommonOptions): Promise<{ project: Project; config: ResolvedConfig }> {
   const config = resolveConfig(dir, opts);
-  const project = await loadProject(dir);
+  const project = await loadProject(dir, config.sites ? { tiers: config.sites.map((s) => s.tier) } : {});
   return { project, config };
 }

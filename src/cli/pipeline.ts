@@ -5,7 +5,7 @@ import { resolveConfig, type ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import type { PushEvent, PushReport } from "../oci/index.js";
-import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage } from "../pipeline/index.js";
+import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, setUpCrossings } from "../pipeline/index.js";
 import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
 import type { WadmClient } from "../wadm/index.js";
 import type { Project } from "../workflow/index.js";
@@ -98,10 +98,19 @@ function progress(out: Output, e: PushEvent): void {
   else out.progress(`${c.green("pushed")}   ${e.result.ref} ${c.dim(`${e.result.blobsUploaded} blob(s), ${(e.result.bytesUploaded / 1024).toFixed(0)} KiB, ${e.result.seconds.toFixed(1)} s`)}`);
 }
 
-/** The deploy half of deploy and brush, with progress: what changed is sent to wadm, then waited for. */
-export function deployWithProgress(wadm: WadmClient, manifests: Manifest[], opts: { wait: boolean; waitTimeout: number }, out: Output) {
+/**
+ * The deploy half of deploy and brush, with progress: on sites, the crossing topics' streams are
+ * set up first (a site that does not answer stops it before anything is deployed); then what
+ * changed is sent to wadm, and waited for.
+ */
+export async function deployWithProgress(wadm: WadmClient, manifests: Manifest[], opts: { wait: boolean; waitTimeout: number }, out: Output, project: Project, config: ResolvedConfig) {
+  const plans = await setUpCrossings(wadm.nc, project, config.sites, {
+    timeoutMs: config.nats.timeoutMs,
+    onStep: (s) => out.progress(`${s.action === "unchanged" ? out.color.dim("unchanged") : out.color.cyan(`stream ${s.action}`)} ${s.stream} ${out.color.dim(`(${s.topic}, domain ${s.domain})`)}`),
+  });
+  const streams = plans.map((p) => ({ topic: p.crossing.topic, stream: p.forward.name, from: p.captures.map((c) => c.domain), to: p.forward.domain, limits: p.crossing.limits }));
   const last = new Map<string, string>();
-  return deployAndWait(wadm, manifests, {
+  const deployed = await deployAndWait(wadm, manifests, {
     ...(opts.wait ? { waitMs: opts.waitTimeout * 1000 } : {}),
     onStep: (s) => out.progress(`${s.step === "unchanged" ? out.color.dim("unchanged") : out.color.cyan("deploying")} ${s.name} ${out.color.dim(s.version)}`),
     onStatus: (name, st) => {
@@ -110,4 +119,5 @@ export function deployWithProgress(wadm: WadmClient, manifests: Manifest[], opts
       last.set(name, line);
     },
   });
+  return { ...deployed, streams };
 }

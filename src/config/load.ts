@@ -3,6 +3,8 @@ import { SettingSources, type ConfigSource } from "./sources.js";
 import { InputError } from "../errors.js";
 import { isLoopbackHost } from "../loopback.js";
 import { Secret } from "./secret.js";
+import { parseSites, type Site } from "../sites.js";
+import { PelatoError } from "../errors.js";
 
 /** What the command line may set; anything left out comes from the environment, `.env` or defaults. */
 export interface ConfigFlags {
@@ -52,6 +54,8 @@ export interface ResolvedConfig {
    * Default: none, each provider uses its host's. Never NATS_URL, which may carry credentials.
    */
   providerNatsUrl?: string;
+  /** PELATO_SITES (`cloud,edge-1:edge,…`): the sites of the lattice, as `lattice up --sites` exports them. */
+  sites?: Site[];
   sources: Record<string, ConfigSource>;
 }
 
@@ -139,6 +143,15 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
   if (providerNatsUrl?.includes("@")) fail("PELATO_PROVIDER_NATS_URL", "holds credentials (user@host): a manifest is no place for them; give the providers theirs through wasmCloud's secrets");
   else if (providerNatsUrl !== undefined && !/^(nats|tls|wss?):\/\/[A-Za-z0-9.[\]:-]+(,(nats|tls|wss?):\/\/[A-Za-z0-9.[\]:-]+)*$/.test(providerNatsUrl)) fail("PELATO_PROVIDER_NATS_URL", `"${providerNatsUrl}" is not a NATS URL (nats://host:port, comma-separated)`);
 
+  const sitesRaw = raw("PELATO_SITES");
+  let sites: Site[] | undefined;
+  try {
+    if (sitesRaw !== undefined) sites = parseSites(sitesRaw, "PELATO_SITES");
+  } catch (err) {
+    if (!(err instanceof PelatoError)) throw err;
+    fail("PELATO_SITES", err.message.replace(/^PELATO_SITES:? ?/, ""));
+  }
+
   const timeoutRaw = raw("NATS_TIMEOUT_MS");
   const timeoutMs = timeoutRaw === undefined ? DEFAULT_NATS_TIMEOUT_MS : Number(timeoutRaw);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) fail("NATS_TIMEOUT_MS", `"${timeoutRaw}" is not a number of milliseconds`);
@@ -186,6 +199,7 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
     enableMetrics: enableMetrics!,
     httpPort,
     ...(providerNatsUrl !== undefined ? { providerNatsUrl } : {}),
+    ...(sites !== undefined ? { sites } : {}),
     providers: providers as ResolvedConfig["providers"],
     sources,
   };

@@ -2,20 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { RuntimeFailure } from "../errors.js";
 import { latticeBinary } from "./binaries.js";
 import { startService, type Service } from "./service.js";
 import { freePort } from "../free-port.js";
-
-/**
- * The engine settings `lattice up` gives its wasmCloud hosts (upstream's variable names; the
- * environment overrides each). Why these values: README, "The wasmCloud host's engine settings".
- */
-export const HOST_ENGINE_DEFAULTS = {
-  WASMCLOUD_MAX_COMPONENTS: "10000",
-  WASMCLOUD_MAX_LINEAR_MEMORY: String(256 << 20),
-  WASMCLOUD_MAX_CORE_INSTANCES_PER_COMPONENT: "30",
-} as const;
+import { hostEnvironment, hostIdOf, hostTmp, registryAnswers, registryConfig, waitFor } from "./parts.js";
 
 export interface LatticeOptions {
   /** host-type label of each wasmCloud host, one host per entry. Default: edge, cloud. */
@@ -74,25 +64,11 @@ export async function startLattice(o: LatticeOptions): Promise<RunningLattice> {
   };
   const hosts: LatticeHost[] = [];
   const addHost = async (label: string): Promise<LatticeHost> => {
-    const env = {
-      ...HOST_ENGINE_DEFAULTS,
-      ...process.env,
-      RUST_LOG: process.env.RUST_LOG ?? "warn",
-      WASMCLOUD_NATS_HOST: "127.0.0.1",
-      WASMCLOUD_NATS_PORT: String(natsPort),
-      WASMCLOUD_LATTICE: o.lattice,
-      "WASMCLOUD_LABEL_host-type": label,
-      WASMCLOUD_OCI_ALLOWED_INSECURE: registry,
-      ...(o.heartbeatSeconds ? { WASMCLOUD_HOST_HEARTBEAT_INTERVAL: String(o.heartbeatSeconds) } : {}),
-    };
     const name = `host-${services.length}-${label}`;
-    // wasmCloud caches fetched components in $TMPDIR/wasmcloud_ocicache, written in place: two
-    // hosts sharing it read each other's half-written files ("bad magic number", all zeros).
-    const tmp = join(dir, `${name}-tmp`);
-    mkdirSync(tmp, { recursive: true });
-    const service = startService(name, hostBin, [], { ...env, TMPDIR: tmp }, dir);
+    const settings = { lattice: o.lattice, natsHost: "127.0.0.1", natsPort, registry, labels: { "host-type": label }, ...(o.heartbeatSeconds ? { heartbeatSeconds: o.heartbeatSeconds } : {}) };
+    const service = startService(name, hostBin, [], hostEnvironment(settings, hostTmp(dir, name)), dir);
     services.push(service);
-    const id = await waitFor(`the ${label} host`, () => hostIdOf(control!, o.lattice, label, (id) => !hosts.some((h) => h.id === id)));
+    const id = await waitFor(`the ${label} host`, () => hostIdOf(control!, o.lattice, { "host-type": label }, (id) => !hosts.some((h) => h.id === id)));
     const host = { label, service, id };
     hosts.push(host);
     return host;
@@ -105,10 +81,7 @@ export async function startLattice(o: LatticeOptions): Promise<RunningLattice> {
     services.push(startService("registry", registryBin, ["serve", join(dir, "registry.yml")], process.env, dir));
     const wadmArgs = ["--nats-server", `127.0.0.1:${natsPort}`, ...(o.cleanupSeconds ? ["--cleanup-interval", String(o.cleanupSeconds)] : [])];
     services.push(startService("wadm", wadmBin, wadmArgs, { ...process.env, WADM_LOG: "warn" }, dir));
-    await waitFor("the registry", async () => {
-      const r = await fetch(`http://${registry}/v2/`);
-      if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
-    });
+    await waitFor("the registry", () => registryAnswers(registry));
     await waitFor("wadm", () => control!.request(`wadm.api.${o.lattice}.model.get`, "", { timeout: 1000 }));
     for (const label of o.hosts) await addHost(label);
     say(`lattice ${o.lattice} up: NATS ${natsUrl}, registry ${registry}, hosts ${hosts.map((h) => h.label).join(", ")}`);
@@ -130,32 +103,3 @@ export async function startLattice(o: LatticeOptions): Promise<RunningLattice> {
     throw err;
   }
 }
-
-/** The id of a host with this label that answers ping and passes `fresh`. */
-async function hostIdOf(nc: NatsConnection, lattice: string, label: string, fresh: (id: string) => boolean): Promise<string> {
-  const replies = await nc.requestMany(`wasmbus.ctl.v1.${lattice}.host.ping`, "", { maxWait: 1000 });
-  for await (const m of replies) {
-    const r = m.json<{ response?: { id: string; labels: Record<string, string> } }>().response;
-    if (r && r.labels["host-type"] === label && fresh(r.id)) return r.id;
-  }
-  throw new Error("not answering yet");
-}
-
-async function waitFor<T>(what: string, attempt: () => Promise<T>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      return await attempt();
-    } catch (err) {
-      last = err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new RuntimeFailure(`${what} did not come up within ${ms / 1000} s: ${(last as Error)?.message ?? last}`);
-}
-
-function registryConfig(addr: string, storage: string): string {
-  return ["version: 0.1", "log:", "  level: warn", "storage:", "  filesystem:", `    rootdirectory: ${storage}`, "  delete:", "    enabled: true", "http:", `  addr: ${addr}`, ""].join("\n");
-}
-

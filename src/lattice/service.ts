@@ -15,16 +15,18 @@ export interface Service {
   kill(): Promise<void>;
 }
 
-export function startService(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Service {
+/** `within`: a command prefix the service runs under, e.g. `ip netns exec <namespace>`. */
+export function startService(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv, logDir: string, within: string[] = []): Service {
   const log = join(logDir, `${name}.log`);
   // The service writes its log file itself. Piped through this process, its output would stop
   // it whenever this event loop is busy (a spawnSync in a script): a wasmCloud host blocked on a
   // full stdout pipe stops starting components.
   const out = openSync(log, "a");
-  const [cmd, argv] = dieWithParent(bin, args);
+  const [guard, guarded] = dieWithParent(bin, args);
+  const [cmd, ...argv] = [...within, guard, ...guarded];
   let child: ChildProcess;
   try {
-    child = spawn(cmd, argv, { env, stdio: ["ignore", out, out] });
+    child = spawn(cmd!, argv, { env, stdio: ["ignore", out, out] });
   } finally {
     closeSync(out);
   }

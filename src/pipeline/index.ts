@@ -6,3 +6,4 @@ export { loadAndRender } from "./render.js";
 export { pushBuilt, type BuiltComponent, type PushedTask } from "./push.js";
 export { deployAndWait, pinnedManifests, requireImages, type DeployStageOptions } from "./deploy.js";
 export { removeFromLattice } from "./remove.js";
+export { setUpCrossings } from "./crossings.js";

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
-import { checkDuplicates, resolveCodePaths } from "./checks.js";
+import { checkDuplicates, checkStoreAndForwardTopics, resolveCodePaths } from "./checks.js";
 import { checkGoFiles } from "./go-check.js";
 import { checkSchema } from "./schema-check.js";
 import { checkTaskFile } from "./signature.js";
 import { TEMPLATE_NAMES, type Project, type Task, type WorkflowSpec } from "./types.js";
-import { parseYamlSource } from "./yaml-source.js";
+import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
 export const WORKFLOW_FILE = "workflow.yaml";
 
@@ -14,7 +14,12 @@ export const WORKFLOW_FILE = "workflow.yaml";
  * Reads and validates a project: workflow.yaml against the schema, the checks the schema
  * cannot express, and every task's Go file. Throws InputError listing every problem found.
  */
-export async function loadProject(dir: string): Promise<Project> {
+export interface LoadOptions {
+  /** The tiers of the sites the project goes to: a target naming another is an error. */
+  tiers?: readonly string[];
+}
+
+export async function loadProject(dir: string, o: LoadOptions = {}): Promise<Project> {
   const projectDir = resolve(dir);
   let text: string;
   try {
@@ -25,7 +30,8 @@ export async function loadProject(dir: string): Promise<Project> {
   const { source, diagnostics } = parseYamlSource(WORKFLOW_FILE, text);
   if (!source) throw new InputError(diagnostics);
 
-  const problems: Diagnostic[] = [...checkSchema(source), ...checkDuplicates(source)];
+  const problems: Diagnostic[] = [...checkSchema(source), ...checkDuplicates(source), ...checkStoreAndForwardTopics(source)];
+  if (o.tiers) problems.push(...checkTiers(source, o.tiers));
   const { paths, diagnostics: pathProblems } = resolveCodePaths(source, projectDir);
   problems.push(...pathProblems);
 
@@ -43,7 +49,17 @@ export async function loadProject(dir: string): Promise<Project> {
   });
 
   if (problems.length > 0) throw new InputError(sortDiagnostics(problems));
-  return { dir: projectDir, name: spec.project_name, tasks };
+  return { dir: projectDir, name: spec.project_name, tasks, storeAndForward: spec.store_and_forward };
+}
+
+function checkTiers(source: YamlSource, tiers: readonly string[]): Diagnostic[] {
+  const tasks = (source.value as Partial<WorkflowSpec> | null)?.tasks;
+  if (!Array.isArray(tasks)) return [];
+  return tasks.flatMap((task, i) =>
+    (Array.isArray(task?.targets) ? task.targets : []).flatMap((target, j) =>
+      typeof target === "string" && !tiers.includes(target) ? [{ file: source.file, ...source.locate(["tasks", i, "targets", j]), message: `tasks[${i}].targets: no site has the tier "${target}" (the sites' tiers: ${[...new Set(tiers)].join(", ")})` }] : [],
+    ),
+  );
 }
 
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -22,7 +22,7 @@ export function brushCommand(): Command {
       }
       // Pinned to the digests just pushed: hosts run exactly this build, whatever the tag held before.
       const digests = new Map(report.tasks.map((t) => [t.ref, t.manifestDigest]));
-      const deploy = await withWadm(built.config, (wadm) => deployWithProgress(wadm, pinnedManifests(built.rendered.tasks, digests), opts, out));
+      const deploy = await withWadm(built.config, (wadm) => deployWithProgress(wadm, pinnedManifests(built.rendered.tasks, digests), opts, out, built.project, built.config));
       const sent = deploy.steps.filter((s) => s.step !== "unchanged").length;
       out.result({ push: report, deployed: true, ...deploy }, `${pushSummary(report)}\n${built.config.lattice}: ${sent} of ${deploy.steps.length} applications sent${deploy.waited ? ", all deployed" : ""}`);
     });

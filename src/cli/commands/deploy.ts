@@ -12,10 +12,10 @@ export function deployCommand(): Command {
     .action(async (dir: string, opts: DeployFlags) => {
       const out = outputFor(opts);
       const config = resolveConfig(dir, opts);
-      const { rendered } = await loadAndRender(dir, config);
+      const { project, rendered } = await loadAndRender(dir, config);
       const genDir = writeGen(rendered);
       const digests = await requireImages(rendered, genDir, config.registry);
-      const result = await withWadm(config, (wadm) => deployWithProgress(wadm, pinnedManifests(rendered.tasks, digests), opts, out));
+      const result = await withWadm(config, (wadm) => deployWithProgress(wadm, pinnedManifests(rendered.tasks, digests), opts, out, project, config));
       const text = result.steps.map((s) => `  ${s.name} ${out.color.dim(s.version)} ${s.step === "unchanged" ? "unchanged" : "deployed"}`).join("\n");
       out.result(result, `${config.lattice}: ${result.steps.filter((s) => s.step !== "unchanged").length} of ${result.steps.length} applications sent\n${text}`);
     });

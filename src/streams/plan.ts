@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import type { Site } from "../sites.js";
+import type { Crossing, StreamLimits } from "../workflow/index.js";
+
+export const PROJECT_METADATA = "pelato.dev/project";
+
+/** A stream pelatod keeps in one JetStream domain. */
+export interface StreamSpec {
+  domain: string;
+  name: string;
+  topic: string;
+  limits: StreamLimits;
+  /** Capture: the leaf's stream of what its tasks publish on `topic`. */
+  subjects?: string[];
+  /** Forward: the hub's stream that sources the leaves' captures and republishes them on `topic`. */
+  sources?: Array<{ name: string; domain: string }>;
+}
+
+/** One crossing topic: a capture in every leaf site of its tier, a forward at the hub. */
+export interface CrossingStreams {
+  crossing: Crossing;
+  captures: StreamSpec[];
+  forward: StreamSpec;
+}
+
+/**
+ * Store and forward for each crossing: what a leaf's tasks publish is kept in the leaf's own
+ * domain while the link is down; the hub sources it over the link when it is up (resuming where
+ * it stopped, so each message crosses once, in order) and republishes it where the hub's tasks
+ * read it. Crossings of the same topic from several tiers share the hub's stream.
+ */
+export function planStreams(crossings: readonly Crossing[], sites: readonly Site[]): CrossingStreams[] {
+  const hub = sites.find((s) => s.hub)!;
+  const plans: CrossingStreams[] = [];
+  for (const crossing of crossings) {
+    const name = streamName(crossing.topic);
+    const captures = sites
+      .filter((s) => !s.hub && s.tier === crossing.fromTier)
+      .map((s) => ({ domain: s.jsDomain, name, topic: crossing.topic, limits: crossing.limits, subjects: [crossing.topic] }));
+    if (captures.length === 0) continue;
+    const shared = plans.find((p) => p.forward.topic === crossing.topic);
+    if (shared) {
+      shared.captures.push(...captures);
+      shared.forward.sources!.push(...captures.map((c) => ({ name: c.name, domain: c.domain })));
+      continue;
+    }
+    const forward = { domain: hub.jsDomain, name, topic: crossing.topic, limits: crossing.limits, sources: captures.map((c) => ({ name: c.name, domain: c.domain })) };
+    plans.push({ crossing, captures, forward });
+  }
+  return plans;
+}
+
+/** A stream name for a topic: readable, free of the characters stream names refuse, and unique per topic. */
+export function streamName(topic: string): string {
+  const readable = topic.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 32);
+  return `PELATO_${readable}_${createHash("sha256").update(topic).digest("hex").slice(0, 8)}`;
+}
