@@ -1,0 +1,176 @@
+// The continuum on one machine, as `pelatod lattice up --sites` starts it: a hub (cloud) and two
+// edge sites, each in its own network namespace with its own NATS server and wasmCloud host, the
+// edges joined to the hub as leaf nodes through toxiproxy. The example is brushed onto it once,
+// from the hub; links are cut and spoiled with `pelatod lattice link`, as a user would.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { collectUntil } from "../helpers/collect.js";
+import { pelatod } from "../helpers/cli.js";
+import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
+import { eventually } from "../helpers/until.js";
+
+interface UpDoc {
+  sites: Array<{ name: string; tier: string; hub: boolean; natsUrl: string; jsDomain: string; address: string; hostId: string }>;
+  registryUrl: string;
+  crossingTopics: string[];
+  export: Record<string, string>;
+}
+
+const project = tempProject({ "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" }, EXAMPLE);
+let up: ChildProcess;
+let doc: UpDoc;
+let namespaces: string[] = [];
+const connections = new Map<string, NatsConnection>();
+const site = (name: string) => doc.sites.find((s) => s.name === name)!;
+const nats = (name: string) => connections.get(name)!;
+const cli = (args: string[]) => pelatod(args, { env: doc.export });
+
+before(async () => {
+  appendFileSync(join(project.dir, "workflow.yaml"), "  - {name: Both tiers, type: processor_nats, code: echo.go, targets: [edge, cloud], source_topic: both.in, dest_topic: both.out, component_name: both_tiers, version: 0.1.0}\n");
+  up = spawn(process.execPath, [CLI, "lattice", "up", "--sites", "cloud,edge-1,edge-2", "--project", project.dir, "--heartbeat", "2", "--cleanup", "6", "--json"], { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  up.stdout!.on("data", (d: Buffer) => (out += d));
+  up.stderr!.on("data", (d: Buffer) => (err += d));
+  const exited = new Promise((r) => up.once("exit", r));
+  doc = await Promise.race([
+    eventually(async () => (out.trim().endsWith("}") ? (JSON.parse(out) as UpDoc) : undefined), "lattice up's JSON document", 300_000),
+    exited.then(() => assert.fail(`lattice up exited early:\n${err}`)),
+  ]);
+  namespaces = doc.sites.map((s) => `pelato-${s.address.split(".")[2]}-${s.name}`);
+  for (const s of doc.sites) connections.set(s.name, await connect({ servers: s.natsUrl }));
+});
+
+after(async () => {
+  for (const nc of connections.values()) await nc.close();
+  if (up.exitCode === null) up.kill("SIGKILL");
+  project.cleanup();
+});
+
+test("lattice up --sites: one document with every site (reachable NATS URL, tier, JetStream domain), the registry and what to export", async () => {
+  assert.deepEqual(doc.sites.map((s) => [s.name, s.tier, s.hub, s.jsDomain]), [["cloud", "cloud", true, "cloud"], ["edge-1", "edge", false, "edge-1"], ["edge-2", "edge", false, "edge-2"]]);
+  for (const s of doc.sites) assert.ok((await nats(s.name).rtt()) >= 0, `${s.natsUrl} answers from here`);
+  assert.deepEqual(doc.crossingTopics, ["living_room_kelvin_data"]);
+  assert.equal(doc.export.PELATO_SITES, "cloud:cloud,edge-1:edge,edge-2:edge");
+  assert.equal(doc.export.PELATO_PROVIDER_NATS_URL, undefined, "each site's providers use their own site's server");
+  // Each leaf reaches the hub only through its link: the hub does not advertise itself to them.
+  const varz = (await (await fetch(`http://${site("edge-1").address}:8222/varz`)).json()) as { leaf: { remotes: Array<{ url?: string; urls?: string[]; deny?: { exports: string[]; imports: string[] } }> } };
+  assert.deepEqual(varz.leaf.remotes[0]!.deny, { exports: ["living_room_kelvin_data"], imports: ["living_room_kelvin_data"] });
+});
+
+test("brushed once from the hub: each task runs on its tier's hosts, and a POST to edge-1's producer comes out filtered in the cloud", async () => {
+  const r = cli(["brush", project.dir, "--wait-timeout", "180", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const brushed = JSON.parse(r.stdout) as { deployed: boolean; streams: Array<{ topic: string; from: string[]; to: string }> };
+  assert.deepEqual(brushed.streams.map((s) => [s.topic, s.from, s.to]), [["living_room_kelvin_data", ["edge-1", "edge-2"], "cloud"]]);
+  const inventory = await inventories();
+  assert.deepEqual(inventory.get("cloud"), ["both_tiers", "temp_filter"]);
+  assert.deepEqual(inventory.get("edge-1"), ["both_tiers", "celsius_to_kelvin_conversion"]);
+  assert.deepEqual(inventory.get("edge-2"), ["both_tiers", "celsius_to_kelvin_conversion"]);
+  for (const edge of ["edge-1", "edge-2"]) {
+    const got = await collectUntil(nats("cloud"), "filtered_kelvin_data", async () => {
+      const res = await fetch(`http://${site(edge).address}:8000/`, { method: "POST", body: `{"Data":21.5,"Name":"${edge}"}` });
+      assert.equal(res.status, 200);
+    }, (g) => g.length > 0, 60_000);
+    assert.deepEqual(got, [`{"Data":294.65,"Name":"${edge}"}`]);
+  }
+});
+
+for (const spoiled of [false, true]) {
+  test(`edge-1's link cut for 30 s${spoiled ? " with 200 ms latency and 5 % of connections reset" : ""} at 10 POSTs/s: every POST answered at the edge, every reading in the cloud once, in order; nothing moved or restarted`, async () => {
+    if (spoiled) {
+      assert.equal(cli(["lattice", "link", "edge-1", "latency", "200"]).code, 0);
+      assert.equal(cli(["lattice", "link", "edge-1", "reset-peer", "5"]).code, 0);
+    }
+    const before = await inventories(true);
+    const tag = spoiled ? "s" : "c";
+    const crossed: string[] = [];
+    const filtered: string[] = [];
+    const subs = [nats("cloud").subscribe("living_room_kelvin_data", { callback: (_e, m) => void crossed.push(m.string()) }), nats("cloud").subscribe("filtered_kelvin_data", { callback: (_e, m) => void filtered.push(m.string()) })];
+    await nats("cloud").flush();
+    const sent: string[] = [];
+    const answers: Array<{ status: number; body: string }> = [];
+    let stopAt = Infinity;
+    // 10 readings a second, each POSTed once the one before it was answered.
+    const sender = (async () => {
+      for (let i = 0; sent.length < stopAt; i++) {
+        const next = Date.now() + 100;
+        const res = await fetch(`http://${site("edge-1").address}:8000/`, { method: "POST", body: `{"Data":${i % 100},"Name":"${tag}${i}"}`, signal: AbortSignal.timeout(10_000) });
+        answers.push({ status: res.status, body: (await res.text()).trim() });
+        sent.push(`{"Data":${(i % 100) + 273.15},"Name":"${tag}${i}"}`);
+        await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+      }
+    })();
+    await eventually(async () => (sent.length >= 30 ? true : undefined), "30 readings before the cut", 60_000);
+    assert.equal(cli(["lattice", "link", "edge-1", "down"]).code, 0);
+    const cutAt = sent.length;
+    await eventually(async () => (sent.length >= cutAt + 300 ? true : undefined), "300 readings during the cut", 120_000);
+    // wadm lost edge-1's host meanwhile (heartbeat 2 s, cleanup 6 s): it must not have moved its tasks.
+    assert.deepEqual((await inventories(false, ["cloud"])).get("cloud"), ["both_tiers", "temp_filter"], "nothing of the edge moved to the cloud");
+    assert.equal(cli(["lattice", "link", "edge-1", "up"]).code, 0);
+    stopAt = sent.length + 30;
+    await sender;
+    await eventually(async () => (crossed.length >= sent.length ? true : undefined), `all ${sent.length} readings in the cloud`, 120_000);
+    await eventually(async () => (filtered.length >= sent.length ? true : undefined), `all ${sent.length} filtered`, 60_000);
+    subs.forEach((s) => s.unsubscribe());
+    assert.deepEqual(answers.filter((a, i) => a.status !== 200 || a.body !== sent[i]), [], "every POST answered with its result");
+    assert.deepEqual(crossed, sent, "each reading crossed once, in the order it was sent");
+    assert.deepEqual([...filtered].sort(), [...sent].sort(), "each reading filtered once");
+    const afterwards = await inventories(true);
+    assert.deepEqual(afterwards, before, "the same components on the same hosts, none restarted");
+    if (spoiled) {
+      assert.equal(cli(["lattice", "link", "edge-1", "latency", "0"]).code, 0);
+      assert.equal(cli(["lattice", "link", "edge-1", "reset-peer", "0"]).code, 0);
+    }
+  });
+}
+
+test("a task on [edge, cloud] keeps answering at the edge with its link down, and in the cloud", async () => {
+  assert.equal(cli(["lattice", "link", "edge-2", "down"]).code, 0);
+  try {
+    const atEdge = await collectUntil(nats("edge-2"), "both.out", () => nats("edge-2").publish("both.in", "at the edge"), (g) => g.length > 0, 30_000);
+    assert.deepEqual(atEdge, ["at the edge"]);
+    const atHub = await collectUntil(nats("cloud"), "both.out", () => nats("cloud").publish("both.in", "in the cloud"), (g) => g.length > 0, 30_000);
+    assert.deepEqual(atHub, ["in the cloud"]);
+  } finally {
+    assert.equal(cli(["lattice", "link", "edge-2", "up"]).code, 0);
+  }
+});
+
+test("lattice link refuses the hub, an unknown site and a bad value, naming what it accepts", () => {
+  const hub = cli(["lattice", "link", "cloud", "down"]);
+  assert.equal(hub.code, 2);
+  assert.match(hub.stderr, /cloud is the hub.*edge-1, edge-2/);
+  assert.match(cli(["lattice", "link", "edge-9", "down"]).stderr, /no site "edge-9".*cloud, edge-1, edge-2/);
+  assert.match(cli(["lattice", "link", "edge-1", "latency", "fast"]).stderr, /whole number from 0/);
+});
+
+test("Ctrl-C (SIGTERM) stops every site: no process, namespace or link left", async () => {
+  const pids = namespaces.flatMap((ns) => spawnSync("ip", ["netns", "pids", ns], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number));
+  assert.ok(pids.length >= 3 * 2 + 2 * 1 + 2, `servers, hosts, links, wadm and registry run: ${pids.join(" ")}`);
+  for (const nc of connections.values()) await nc.close();
+  connections.clear();
+  up.kill("SIGTERM");
+  const code = await new Promise((r) => (up.exitCode !== null ? r(up.exitCode) : up.once("exit", r)));
+  assert.equal(code, 0);
+  assert.deepEqual(pids.filter((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, "utf8").includes(") Z ")), [], "every process of every site is gone");
+  const left = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout;
+  for (const ns of namespaces) assert.ok(!left.includes(ns), `${ns} removed`);
+  assert.ok(!spawnSync("ip", ["link"], { encoding: "utf8" }).stdout.includes(`pl${doc.sites[0]!.address.split(".")[2]}h`), "the host's link to the sites removed");
+});
+
+/** Each site's components (names, sorted); with `ids`, their hosts' ids and the components' start revisions too. */
+async function inventories(ids = false, sites = doc.sites.map((s) => s.name)): Promise<Map<string, unknown>> {
+  const result = new Map<string, unknown>();
+  for (const s of doc.sites.filter((x) => sites.includes(x.name))) {
+    const reply = await nats("cloud").request(`wasmbus.ctl.v1.default.host.get.${s.hostId}`, "", { timeout: 5000 });
+    const inv = reply.json<{ response: { components: Array<{ name?: string; id: string; revision: number; max_instances: number }> } }>().response;
+    const comps = inv.components.map((c) => (ids ? `${c.id}@${c.revision}x${c.max_instances}` : c.id.replace(/^[^-]*-/, ""))).sort();
+    result.set(s.name, ids ? [s.hostId, comps] : comps);
+  }
+  return result;
+}
