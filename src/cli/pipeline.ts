@@ -5,6 +5,7 @@ import { resolveConfig, type ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import type { PushEvent, PushReport } from "../oci/index.js";
+import { leafDenials } from "./sites-status.js";
 import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, setUpCrossings } from "../pipeline/index.js";
 import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
 import type { WadmClient } from "../wadm/index.js";
@@ -108,6 +109,10 @@ export async function deployWithProgress(wadm: WadmClient, manifests: Manifest[]
     timeoutMs: config.nats.timeoutMs,
     onStep: (s) => out.progress(`${s.action === "unchanged" ? out.color.dim("unchanged") : out.color.cyan(`stream ${s.action}`)} ${s.stream} ${out.color.dim(`(${s.topic}, domain ${s.domain})`)}`),
   });
+  const topics = [...new Set(plans.map((p) => p.crossing.topic))];
+  for (const link of topics.length > 0 && config.sites ? await leafDenials(config.sites, topics, config.nats.servers) : []) {
+    if (link.missing.length > 0) out.progress(out.color.yellow(`warning: ${link.site}'s leaf link does not deny ${link.missing.join(", ")}: those messages will cross twice; restart \`lattice up --sites\` with --project on this project`));
+  }
   const streams = plans.map((p) => ({ topic: p.crossing.topic, stream: p.forward.name, from: p.captures.map((c) => c.domain), to: p.forward.domain, limits: p.crossing.limits }));
   const last = new Map<string, string>();
   const deployed = await deployAndWait(wadm, manifests, {

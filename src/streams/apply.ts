@@ -50,7 +50,25 @@ export async function ensureStreams(nc: NatsConnection, plans: readonly Crossing
     } catch (err) {
       throw new RuntimeFailure(`cannot set up stream ${spec.name} for topic "${spec.topic}" in JetStream domain "${spec.domain}": ${(err as Error).message}`, { cause: err });
     }
+    if (spec.consumer) await ensureDurableSource(jsm, spec);
     o.onStep?.({ stream: spec.name, domain: spec.domain, topic: spec.topic, action });
+  }
+}
+
+/** The leaf's consumer the hub sources through: acknowledged by flow control, as durable sourcing requires. */
+async function ensureDurableSource(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+  const { name, deliverSubject } = spec.consumer!;
+  const exists = await jsm.consumers.info(spec.name, name).then(
+    (c) => c.config.deliver_subject === deliverSubject,
+    () => undefined,
+  );
+  if (exists) return;
+  if (exists === false) await jsm.consumers.delete(spec.name, name);
+  const config = { durable_name: name, deliver_subject: deliverSubject, ack_policy: "flow_control", flow_control: true, idle_heartbeat: nanos(1000), max_ack_pending: 10_000, deliver_policy: "all" };
+  try {
+    await jsm.consumers.add(spec.name, config as unknown as Parameters<JetStreamManager["consumers"]["add"]>[1]);
+  } catch (err) {
+    throw new RuntimeFailure(`cannot set up the consumer ${name} the hub sources ${spec.name} through in JetStream domain "${spec.domain}" (durable sourcing needs nats-server 2.12 or later): ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -66,7 +84,7 @@ export function streamConfig(spec: StreamSpec, project: string): Partial<StreamC
     ...(spec.subjects ? { subjects: spec.subjects } : {}),
     ...(spec.sources
       ? {
-          sources: spec.sources.map((s) => ({ name: s.name, external: { api: `$JS.${s.domain}.API`, deliver: "" } })),
+          sources: spec.sources.map((s) => ({ name: s.name, external: { api: `$JS.${s.domain}.API`, deliver: "" }, consumer: { name: s.consumer.name, deliver_subject: s.consumer.deliverSubject } })),
           republish: { src: spec.topic, dest: spec.topic },
         }
       : {}),
@@ -75,6 +93,6 @@ export function streamConfig(spec: StreamSpec, project: string): Partial<StreamC
 
 function differs(current: StreamConfig, wanted: Partial<StreamConfig>): boolean {
   const key = (c: Partial<StreamConfig>) =>
-    JSON.stringify([c.max_age, c.max_bytes, c.subjects ?? [], (c.sources ?? []).map((s) => [s.name, s.external?.api]).sort(), c.republish?.src, c.republish?.dest, c.metadata?.[PROJECT_METADATA]]);
+    JSON.stringify([c.max_age, c.max_bytes, c.subjects ?? [], (c.sources ?? []).map((s) => [s.name, s.external?.api, (s as { consumer?: { deliver_subject?: string } }).consumer?.deliver_subject]).sort(), c.republish?.src, c.republish?.dest, c.metadata?.[PROJECT_METADATA]]);
   return key(current) !== key(wanted);
 }

@@ -111,6 +111,11 @@ for (const spoiled of [false, true]) {
     await eventually(async () => (sent.length >= cutAt + 300 ? true : undefined), "300 readings during the cut", 120_000);
     // wadm lost edge-1's host meanwhile (heartbeat 2 s, cleanup 6 s): it must not have moved its tasks.
     assert.deepEqual((await inventories(false, ["cloud"])).get("cloud"), ["both_tiers", "temp_filter"], "nothing of the edge moved to the cloud");
+    if (!spoiled) {
+      const during = status();
+      assert.deepEqual(during.sites.map((x) => [x.name, x.reachable, x.lastSeen !== undefined]), [["cloud", true, true], ["edge-1", false, true], ["edge-2", true, true]]);
+      assert.deepEqual(during.crossings.map((c) => [c.site, c.backlog]), [["edge-1", undefined], ["edge-2", 0]], "edge-1's backlog cannot be known from the hub while its link is down");
+    }
     assert.equal(cli(["lattice", "link", "edge-1", "up"]).code, 0);
     stopAt = sent.length + 30;
     await sender;
@@ -120,6 +125,11 @@ for (const spoiled of [false, true]) {
     assert.deepEqual(answers.filter((a, i) => a.status !== 200 || a.body !== sent[i]), [], "every POST answered with its result");
     assert.deepEqual(crossed, sent, "each reading crossed once, in the order it was sent");
     assert.deepEqual([...filtered].sort(), [...sent].sort(), "each reading filtered once");
+    if (!spoiled) {
+      const drained = status();
+      assert.deepEqual(drained.crossings.map((c) => [c.site, c.backlog, c.dropped]), [["edge-1", 0, 0], ["edge-2", 0, 0]]);
+      assert.deepEqual(drained.leafLinks, [{ site: "edge-1", missing: [] }, { site: "edge-2", missing: [] }], "both links deny the crossing topic");
+    }
     const afterwards = await inventories(true);
     assert.deepEqual(afterwards, before, "the same components on the same hosts, none restarted");
     if (spoiled) {
@@ -162,6 +172,12 @@ test("Ctrl-C (SIGTERM) stops every site: no process, namespace or link left", as
   for (const ns of namespaces) assert.ok(!left.includes(ns), `${ns} removed`);
   assert.ok(!spawnSync("ip", ["link"], { encoding: "utf8" }).stdout.includes(`pl${doc.sites[0]!.address.split(".")[2]}h`), "the host's link to the sites removed");
 });
+
+function status(): { sites: Array<{ name: string; reachable: boolean; lastSeen?: string }>; crossings: Array<{ site: string; backlog?: number; dropped: number }>; leafLinks: unknown } {
+  const r = cli(["status", project.dir, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
 
 /** Each site's components (names, sorted); with `ids`, their hosts' ids and the components' start revisions too. */
 async function inventories(ids = false, sites = doc.sites.map((s) => s.name)): Promise<Map<string, unknown>> {

@@ -4,6 +4,7 @@ import { currentStatus, latticeInventory, placement, projectApplications, type W
 import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import type { Output } from "../output.js";
+import { sitesSection, type SitesSection } from "../sites-status.js";
 
 export function statusCommand(): Command {
   return withNatsOptions(withCommonOptions(new Command("status").description("show this project's applications on the lattice: versions, status, components")))
@@ -12,8 +13,9 @@ export function statusCommand(): Command {
       const out = outputFor(opts);
       const { project, config } = await loadProjectAndConfig(dir, opts);
       await withWadm(config, async (wadm) => {
+        const sites = config.sites ? await sitesSection(wadm.nc, project, config.sites, config.nats.timeoutMs, config.nats.servers, out) : undefined;
         const names = await projectApplications(wadm, project.name, PROJECT_ANNOTATION);
-        let last = await show(wadm, names, out, "");
+        let last = await show(wadm, names, out, "", sites);
         if (!opts.watch) return;
         // wadm publishes status changes, but not all (none while it waits for hosts): look again
         // on each update and every few seconds, and print only when the picture changed.
@@ -29,7 +31,7 @@ export function statusCommand(): Command {
             if (next.done) break;
             update = updates.next();
           }
-          last = await show(wadm, await projectApplications(wadm, project.name, PROJECT_ANNOTATION), out, last);
+          last = await show(wadm, await projectApplications(wadm, project.name, PROJECT_ANNOTATION), out, last, sites);
         }
       });
     });
@@ -38,7 +40,7 @@ export function statusCommand(): Command {
 const WATCH_POLL_MS = 3000;
 
 /** Prints the project's applications unless the text equals `previous`; returns what it printed. */
-async function show(wadm: WadmClient, names: string[], out: Output, previous: string): Promise<string> {
+async function show(wadm: WadmClient, names: string[], out: Output, previous: string, sites?: SitesSection): Promise<string> {
   const models = new Map((await wadm.list()).map((m) => [m.name, m]));
   const where = placement(await latticeInventory(wadm.nc, wadm.lattice));
   const apps = await Promise.all(
@@ -55,8 +57,8 @@ async function show(wadm: WadmClient, names: string[], out: Output, previous: st
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
   const comps = apps.flatMap((a) => a.components.map((c) => `  ${a.name}/${c.name}: ${c.status}${c.message ? ` (${c.message})` : ""}`));
-  const text = apps.length === 0 ? "nothing of this project is deployed" : [table, ...comps].join("\n");
+  const text = [...(sites ? [sites.text] : []), apps.length === 0 ? "nothing of this project is deployed" : [table, ...comps].join("\n")].join("\n");
   const shown = out.json ? JSON.stringify(apps) : text;
-  if (shown !== previous) out.result({ applications: apps }, text);
+  if (shown !== previous) out.result({ applications: apps, ...(sites ? sites.doc : {}) }, text);
   return shown;
 }
