@@ -41,7 +41,8 @@ export async function run(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
   try {
     await createProgram().parseAsync(argv, { from: "user" });
-    return 0;
+    // A command that printed its result but could not do all of it (status without wadm) says so here.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.

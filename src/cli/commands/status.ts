@@ -14,7 +14,17 @@ export function statusCommand(): Command {
       const { project, config } = await loadProjectAndConfig(dir, opts);
       await withWadm(config, async (wadm) => {
         const sites = config.sites ? await sitesSection(wadm.nc, project, config.sites, config.nats.timeoutMs, config.nats.servers, out) : undefined;
-        const names = await projectApplications(wadm, project.name, PROJECT_ANNOTATION);
+        let names: string[];
+        try {
+          names = await projectApplications(wadm, project.name, PROJECT_ANNOTATION);
+        } catch (err) {
+          // At an edge site whose link is down, wadm (at the hub) cannot answer; what the site
+          // itself knows is still worth showing.
+          if (!sites) throw err;
+          out.result({ applications: null, wadm: { error: (err as Error).message }, ...sites.doc }, `${sites.text}\n${out.color.red(`wadm did not answer (${(err as Error).message}): applications unknown`)}`);
+          process.exitCode = 1;
+          return;
+        }
         let last = await show(wadm, names, out, "", sites);
         if (!opts.watch) return;
         // wadm publishes status changes, but not all (none while it waits for hosts): look again
