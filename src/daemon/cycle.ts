@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
-import { loadAndRender, pinnedManifests } from "../pipeline/index.js";
+import { loadAndRender, pinnedManifests, setUpCrossings } from "../pipeline/index.js";
 import { writeGen, type RenderedProject } from "../render/index.js";
+import type { Project } from "../workflow/index.js";
 import { desiredApps } from "./plan/desired.js";
 import { isNoop, planRedeploy } from "./plan/plan.js";
 import { reconcile } from "./plan/reconcile.js";
@@ -48,6 +49,7 @@ export interface CycleResult {
 }
 
 interface Prepared {
+  project: Project;
   rendered: RenderedProject;
   desired: DesiredApp[];
   deployed: Record<string, DeployedApp>;
@@ -61,7 +63,7 @@ export async function preparePlan(ctx: CycleContext): Promise<Prepared> {
   const saved = ctx.state().apps;
   const running = await ctx.target.running([...new Set([...desired.map((d) => d.name), ...Object.keys(saved)])], ctx.discover ? project.name : undefined);
   const deployed = reconcile(saved, running);
-  return { rendered, desired, deployed, plan: planRedeploy({ desired, deployed, push: ctx.target.pushes, failed: ctx.failed }) };
+  return { project, rendered, desired, deployed, plan: planRedeploy({ desired, deployed, push: ctx.target.pushes, failed: ctx.failed }) };
 }
 
 export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceMs: number): Promise<CycleResult> {
@@ -75,7 +77,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
     ctx.emit({ type: "invalid", message: err.message, diagnostics: [...err.diagnostics] });
     return { ...r, outcome: "invalid" };
   }
-  const { rendered, desired, deployed, plan } = prepared;
+  const { project, rendered, desired, deployed, plan } = prepared;
   ctx.discover = false;
   if (JSON.stringify(deployed) !== JSON.stringify(ctx.state().apps)) ctx.save(deployed);
   r.plan = plan;
@@ -101,6 +103,17 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
     }
   };
   let failures = 0;
+  if (ctx.target.pushes && ctx.config.sites && plan.apps.some((a) => a.deploy)) {
+    // A leaf whose link is down cannot be asked: its streams are most likely there from before,
+    // and a cloud task's fix should not wait for the link; say so and try again next cycle.
+    try {
+      const plans = await timed(() => setUpCrossings(ctx.target.nc, project, ctx.config.sites, { timeoutMs: ctx.config.nats.timeoutMs }));
+      if (plans.length > 0) ctx.emit({ type: "crossings", topics: plans.map((p) => p.crossing.topic) });
+    } catch (err) {
+      r.retry = true;
+      ctx.emit({ type: "crossings-failed", message: (err as Error).message });
+    }
+  }
   for (const a of plan.apps) {
     if (!a.deploy) continue;
     const comp = components.get(a.name);

@@ -24,6 +24,10 @@ export function formatEvent(e: DaemonEvent, c: Colors): string | undefined {
       return `${c.green("deployed")}  ${e.app} ${c.dim(`${e.version} (${e.step})`)}`;
     case "deploy-failed":
       return `${c.red("deploy failed")} ${e.app}: ${e.message}`;
+    case "crossings":
+      return `${c.green("crossing")}  ${e.topics.join(", ")} ${c.dim("(store and forward from the leaves)")}`;
+    case "crossings-failed":
+      return `${c.red("crossings failed")} ${e.message} ${c.dim("(deploying anyway; retried next cycle)")}`;
     case "removed":
       return `${c.yellow("removed")}   ${e.app}`;
     case "invalid":

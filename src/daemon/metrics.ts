@@ -46,6 +46,8 @@ export class DaemonMetrics {
         return this.errors.inc({ stage: "deploy" });
       case "removed":
         return this.removes.inc();
+      case "crossings-failed":
+        return this.errors.inc({ stage: "crossings" });
       case "invalid":
         return this.errors.inc({ stage: "load" });
       case "request":

@@ -86,6 +86,9 @@ export type DaemonEvent =
   | { type: "deployed"; app: string; version: string; step: string }
   | { type: "deploy-failed"; app: string; message: string }
   | { type: "removed"; app: string }
+  /** Sites only: the crossing topics' streams, set up (or found as they should be) before deploying. */
+  | { type: "crossings"; topics: string[] }
+  | { type: "crossings-failed"; message: string }
   | { type: "invalid"; message: string; diagnostics: Diagnostic[] }
   | { type: "cycle"; cycle: number; trigger: string; upToChange: number; outcome: CycleOutcome; ms: number; stages: StageTimes; compiled: number; cached: number; pushed: number; deployed: number; removed: number; retryInMs?: number }
   | { type: "nats"; status: string; detail?: string }

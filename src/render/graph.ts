@@ -22,7 +22,7 @@ export function pipelineGraph(project: Project, httpPort = 8000): PipelineGraph 
   const nodes: PipelineGraph["nodes"] = [];
   const edges: Edge[] = [];
   const crossings = crossingTopics(project, HUB_TIER);
-  const crosses = (task: Task) => crossings.some((c) => c.topic === task.dest_topic && c.producers.includes(task.name));
+  const crossing = (task: Task) => crossings.find((c) => c.topic === task.dest_topic && c.producers.includes(task.name));
   const ids = new Map<string, string>();
   const node = (key: string, kind: PipelineGraph["nodes"][number]["kind"], label: string) => {
     let id = ids.get(`${kind}:${key}`);
@@ -39,11 +39,22 @@ export function pipelineGraph(project: Project, httpPort = 8000): PipelineGraph 
     if (task.source_topic !== undefined) edges.push({ from: node(task.source_topic, "topic", task.source_topic), to: t });
     if (task.dest_topic !== undefined) {
       const edge: Edge = { from: t, to: node(task.dest_topic, "topic", task.dest_topic) };
-      edges.push(crosses(task) ? { ...edge, label: STORE_AND_FORWARD_LABEL } : edge);
+      const c = crossing(task);
+      edges.push(c ? { ...edge, label: `${STORE_AND_FORWARD_LABEL}\nkeeps ${age(c.limits.maxAgeSeconds)}, ${size(c.limits.maxBytes)}` } : edge);
     }
     if (task.bucket !== undefined) edges.push({ from: t, to: node(task.bucket, "bucket", `KV ${task.bucket}`) });
   });
   return { nodes, edges, crossings };
+}
+
+function age(seconds: number): string {
+  for (const [unit, n] of [["d", 86_400], ["h", 3600], ["min", 60]] as const) if (seconds % n === 0) return `${seconds / n} ${unit}`;
+  return `${seconds} s`;
+}
+
+function size(bytes: number): string {
+  for (const [unit, n] of [["GiB", 2 ** 30], ["MiB", 2 ** 20], ["KiB", 2 ** 10]] as const) if (bytes % n === 0) return `${bytes / n} ${unit}`;
+  return `${bytes} bytes`;
 }
 
 export function renderGraph(graph: PipelineGraph, format: GraphFormat): string {

@@ -51,5 +51,7 @@ export function crossingHealth(capture: CaptureView | undefined, consumer: Consu
   const dropped = Math.max(0, capture.firstSeq - 1 - crossedUpTo);
   const ageMs = capture.messages > 0 ? now - Date.parse(capture.firstTs) : 0;
   const nearLimit = capture.bytes >= NEAR * limits.maxBytes || ageMs >= NEAR * limits.maxAgeSeconds * 1000;
-  return { backlog: consumer?.pending ?? capture.messages, dropped, nearLimit, ...heard };
+  // The hub's lag is exact while it can be asked; the leaf's consumer also counts what was
+  // delivered but whose acknowledgement (by flow control) has not come back yet.
+  return { backlog: source?.lag ?? consumer?.pending ?? capture.messages, dropped, nearLimit, ...heard };
 }

@@ -12,6 +12,7 @@ import { collectUntil } from "../helpers/collect.js";
 import { pelatod } from "../helpers/cli.js";
 import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
 import { eventually } from "../helpers/until.js";
+import { spawnDaemon, writeAtomic } from "../daemon/helpers/daemon-process.js";
 
 interface UpDoc {
   sites: Array<{ name: string; tier: string; hub: boolean; natsUrl: string; jsDomain: string; address: string; hostId: string }>;
@@ -126,7 +127,11 @@ for (const spoiled of [false, true]) {
     assert.deepEqual(crossed, sent, "each reading crossed once, in the order it was sent");
     assert.deepEqual([...filtered].sort(), [...sent].sort(), "each reading filtered once");
     if (!spoiled) {
-      const drained = status();
+      // Everything arrived, so the hub's lag is 0 as soon as it has stored the last of them.
+      const drained = await eventually(async () => {
+        const st = status();
+        return st.crossings.every((c) => c.backlog === 0) ? st : undefined;
+      }, "a backlog of 0 once everything crossed", 30_000);
       assert.deepEqual(drained.crossings.map((c) => [c.site, c.backlog, c.dropped]), [["edge-1", 0, 0], ["edge-2", 0, 0]]);
       assert.deepEqual(drained.leafLinks, [{ site: "edge-1", missing: [] }, { site: "edge-2", missing: [] }], "both links deny the crossing topic");
     }
@@ -148,6 +153,31 @@ test("a task on [edge, cloud] keeps answering at the edge with its link down, an
     assert.deepEqual(atHub, ["in the cloud"]);
   } finally {
     assert.equal(cli(["lattice", "link", "edge-2", "up"]).code, 0);
+  }
+});
+
+test("watch from the hub: an edit of the cloud's task redeploys it with its crossings in place, and still does while an edge's link is down", async () => {
+  const d = spawnDaemon(["watch", project.dir, "--metrics", "off"], doc.export);
+  const filterGo = join(project.dir, "tasks", "filter.go");
+  const original = readFileSync(filterGo, "utf8");
+  try {
+    await d.waitFor((e) => e.type === "ready", { what: "ready", timeoutMs: 300_000 });
+    for (const [threshold, cut] of [[401, false], [402, true]] as const) {
+      if (cut) assert.equal(cli(["lattice", "link", "edge-2", "down"]).code, 0);
+      const from = d.mark();
+      writeAtomic(filterGo, original.replace("r.Data > 400", `r.Data > ${threshold}`));
+      const cycle = await d.waitFor((e) => e.type === "cycle" && e.outcome !== "noop" && e.outcome !== "superseded", { from, what: "a cycle", timeoutMs: 180_000 });
+      assert.ok(d.since(from, "deployed").some((e) => e.app === "temp_filter"), JSON.stringify(d.since(from)));
+      if (!cut) assert.deepEqual(d.since(from, "crossings").map((e) => e.topics), [["living_room_kelvin_data"]]);
+      else {
+        assert.match(String(d.since(from, "crossings-failed")[0]?.message), /domain "edge-2" did not answer/);
+        assert.equal(cycle.retryInMs !== undefined, true, "the crossings are tried again");
+      }
+    }
+  } finally {
+    cli(["lattice", "link", "edge-2", "up"]);
+    writeAtomic(filterGo, original);
+    await d.stop();
   }
 });
 

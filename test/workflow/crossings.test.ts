@@ -113,8 +113,8 @@ test("bad store_and_forward values and unknown topics are reported at their line
 
 test("graph marks the producer's edge to a crossing topic, and nothing when no topic crosses", () => {
   const crossing = pipelineGraph(project([producer("sensor", ["edge"]), consumer("filter", ["cloud"])]));
-  assert.match(renderGraph(crossing, "mermaid"), /^ {2}task0 -->\|"store-and-forward"\| topic2$/m);
-  assert.match(renderGraph(crossing, "dot"), /^ {2}task0 -> topic2 \[label="store-and-forward", style=dashed\];$/m);
+  assert.match(renderGraph(crossing, "mermaid"), /^ {2}task0 -->\|"store-and-forward<br\/>keeps 1 d, 64 MiB"\| topic2$/m);
+  assert.match(renderGraph(crossing, "dot"), /^ {2}task0 -> topic2 \[label="store-and-forward\\nkeeps 1 d, 64 MiB", style=dashed\];$/m);
   const local = pipelineGraph(project([producer("sensor", ["edge"]), consumer("filter", ["edge", "cloud"])]));
   for (const format of ["mermaid", "dot"] as const) assert.doesNotMatch(renderGraph(local, format), /store-and-forward/);
 });
