@@ -21,7 +21,7 @@ const PLAIN = "bench.plain";
 
 const project = tempProject({}, EXAMPLE);
 const sites = parseSites("cloud,edge-1");
-const lattice = await startSitesLattice({ sites, lattice: "default", deny: [CROSSING], heartbeatSeconds: 2, cleanupSeconds: 6, onProgress: (l) => console.error(l) });
+const lattice = await startSitesLattice({ sites, lattice: "default", deny: new Map([["edge", [CROSSING]]]), heartbeatSeconds: 2, cleanupSeconds: 6, onProgress: (l) => console.error(l) });
 const hub = lattice.sites.find((s) => s.site.hub)!;
 const edge = lattice.sites.find((s) => !s.site.hub)!;
 const connections: NatsConnection[] = [];
@@ -61,6 +61,7 @@ async function crossingLatency(from: NatsConnection, to: NatsConnection, subject
   await to.flush();
   // Interest crosses the leaf link asynchronously: wait until a message makes it before timing.
   for (let warm = 0; ; warm++) {
+    if (warm === 60) throw new Error(`nothing on ${subject} crossed the link within a minute`);
     const got = new Promise<boolean>((r) => ((arrived = () => r(true)), setTimeout(() => r(false), 1000)));
     from.publish(subject, `{"Data":${warm},"Name":"warm"}`);
     if (await got) break;
@@ -69,7 +70,7 @@ async function crossingLatency(from: NatsConnection, to: NatsConnection, subject
     const got = new Promise<void>((r) => (arrived = r));
     const t0 = performance.now();
     from.publish(subject, `{"Data":${i},"Name":"lat"}`);
-    await got;
+    await within(got, 10_000, `message ${i} on ${subject} across the link`);
     times.push(performance.now() - t0);
   }
   sub.unsubscribe();
@@ -94,7 +95,8 @@ async function outageRun(atHub: NatsConnection, producer: string, linkApi: strin
       await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
     }
   })();
-  const reach = (n: number) => new Promise<void>((r) => { const t = setInterval(() => sent.length >= n && (clearInterval(t), r()), 20); });
+  const reach = (n: number) =>
+    within(new Promise<void>((r) => { const t = setInterval(() => sent.length >= n && (clearInterval(t), r()), 20); }), 120_000, `${n} readings POSTed`);
   await reach(3 * RATE);
   await applyLinkAction(linkApi, { kind: "down" });
   const cutAt = sent.length;
@@ -124,6 +126,12 @@ async function outageRun(atHub: NatsConnection, producer: string, linkApi: strin
     out_of_order: order.filter((n, i) => i > 0 && sent.indexOf(n) < sent.indexOf(order[i - 1]!)).length,
     drain_s: round((drainedAt - upAt) / 1000),
   };
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms / 1000} s`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 function round(n: number): number {

@@ -5,7 +5,7 @@ import { resolveConfig, type ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import type { PushEvent, PushReport } from "../oci/index.js";
-import { leafDenials } from "./sites-status.js";
+import { leafDenySnippet } from "../lattice/index.js";
 import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, setUpCrossings } from "../pipeline/index.js";
 import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
 import type { WadmClient } from "../wadm/index.js";
@@ -105,13 +105,13 @@ function progress(out: Output, e: PushEvent): void {
  * changed is sent to wadm, and waited for.
  */
 export async function deployWithProgress(wadm: WadmClient, manifests: Manifest[], opts: { wait: boolean; waitTimeout: number }, out: Output, project: Project, config: ResolvedConfig) {
-  const plans = await setUpCrossings(wadm.nc, project, config.sites, {
+  const { plans, deny, leafLinks } = await setUpCrossings(wadm.nc, project, config.sites, {
     timeoutMs: config.nats.timeoutMs,
+    servers: config.nats.servers,
     onStep: (s) => out.progress(`${s.action === "unchanged" ? out.color.dim("unchanged") : out.color.cyan(`stream ${s.action}`)} ${s.stream} ${out.color.dim(`(${s.topic}, domain ${s.domain})`)}`),
   });
-  const topics = [...new Set(plans.map((p) => p.crossing.topic))];
-  for (const link of topics.length > 0 && config.sites ? await leafDenials(config.sites, topics, config.nats.servers) : []) {
-    if (link.missing.length > 0) out.progress(out.color.yellow(`warning: ${link.site}'s leaf link does not deny ${link.missing.join(", ")}: those messages will cross twice; restart \`lattice up --sites\` with --project on this project`));
+  if (plans.length > 0 && !leafLinks) {
+    for (const [tier, topics] of deny) out.progress(out.color.yellow(`each ${tier} site's leaf remote to the hub must have ${leafDenySnippet(topics)}, or what the hub republishes flows back into its capture (pelatod cannot read your servers' configuration)`));
   }
   const streams = plans.map((p) => ({ topic: p.crossing.topic, stream: p.forward.name, from: p.captures.map((c) => c.domain), to: p.forward.domain, limits: p.crossing.limits }));
   const last = new Map<string, string>();

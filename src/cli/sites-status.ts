@@ -1,8 +1,9 @@
 import type { NatsConnection } from "@nats-io/nats-core";
-import { findSitesLattice, type SitesRecord } from "../lattice/index.js";
-import type { Site } from "../sites.js";
+import { checkLeafLinks, leafDenySnippet } from "../lattice/index.js";
+import { hubOf, type Site } from "../sites.js";
 import { inspectSites, planStreams } from "../streams/index.js";
-import { crossingTopics, type Project } from "../workflow/index.js";
+import { sitesLastSeen } from "../wadm/index.js";
+import { crossingTopics, crossingTopicsByTier, type Project } from "../workflow/index.js";
 import type { Output } from "./output.js";
 
 export interface SitesSection {
@@ -12,16 +13,16 @@ export interface SitesSection {
 
 /**
  * status on sites: each site's reachability and when it was last heard of, each crossing topic's
- * backlog, limits and losses per leaf, and whether the leaves' links deny the crossing topics (so
- * that they cross only through JetStream, never twice).
+ * backlog, limits and losses per leaf, and whether the leaves' links deny the crossing topics
+ * (so that the hub's republishing cannot flow back into a leaf's capture).
  */
-export async function sitesSection(nc: NatsConnection, project: Project, sites: Site[], timeoutMs: number, servers: string[], out: Output): Promise<SitesSection> {
-  const hub = sites.find((s) => s.hub)!;
+export async function sitesSection(nc: NatsConnection, project: Project, sites: Site[], lattice: string, timeoutMs: number, servers: string[], out: Output): Promise<SitesSection> {
+  const hub = hubOf(sites);
   const crossings = crossingTopics(project, hub.tier);
+  const deny = crossingTopicsByTier(crossings);
   const plans = planStreams(crossings, sites);
-  const report = await inspectSites(nc, sites, plans, timeoutMs);
-  const topics = [...new Set(crossings.map((c) => c.topic))];
-  const leafLinks = topics.length === 0 ? [] : await leafDenials(sites, topics, servers);
+  const report = await inspectSites(nc, sites, plans, timeoutMs, await sitesLastSeen(nc, hub.jsDomain, lattice, timeoutMs));
+  const leafLinks = plans.length > 0 ? await checkLeafLinks(sites, deny, servers) : [];
   const c = out.color;
   const ago = (iso?: string) => (iso ? `last seen ${Math.round((Date.now() - Date.parse(iso)) / 1000)} s ago` : "never seen from here");
   const lines = [
@@ -35,36 +36,16 @@ export async function sitesSection(nc: NatsConnection, project: Project, sites: 
       lines.push(`  ${plan.crossing.topic} ${c.dim(`stream ${plan.forward.name}, keeps ${l.maxAgeSeconds} s / ${l.maxBytes} bytes per leaf`)}`);
       for (const r of report.crossings.filter((x) => x.topic === plan.crossing.topic)) {
         const backlog = r.backlog === undefined ? "backlog unknown (leaf unreachable)" : `backlog ${r.backlog}`;
-        const warn = [r.dropped > 0 ? c.red(`${r.dropped} dropped by the limits before crossing`) : "", r.nearLimit ? c.yellow("near its limits: the oldest will be dropped next") : ""].filter(Boolean);
+        const warn = [r.dropped > 0 ? c.red(`at least ${r.dropped} dropped by the limits before crossing`) : "", r.nearLimit ? c.yellow("near its limits: the oldest will be dropped next") : ""].filter(Boolean);
         lines.push(`    from ${r.site.padEnd(10)} ${backlog}${warn.length ? `  ${warn.join("; ")}` : ""}`);
       }
     }
   }
-  for (const link of leafLinks.filter((x) => x.missing.length > 0)) {
-    lines.push(c.red(`${link.site}'s leaf link does not deny ${link.missing.join(", ")}: those messages cross twice (core NATS and JetStream). Add to its remote: deny_exports: ${JSON.stringify(topics)}, deny_imports: ${JSON.stringify(topics)}`));
+  for (const link of (leafLinks ?? []).filter((x) => x.missing.length > 0)) {
+    lines.push(c.red(`${link.site}'s leaf link does not deny ${link.missing.join(", ")}: what the hub republishes flows back into its capture. Restart \`lattice up --sites\` with --project on this project`));
   }
-  if (topics.length > 0 && leafLinks.length === 0) {
-    lines.push(c.dim(`each leaf's remote to the hub must deny the crossing topics, so they cross only through JetStream: deny_exports: ${JSON.stringify(topics)}, deny_imports: ${JSON.stringify(topics)}`));
+  if (!leafLinks) {
+    for (const [tier, topics] of deny) lines.push(c.dim(`each ${tier} site's leaf remote to the hub must have ${leafDenySnippet(topics)} (pelatod cannot read your servers' configuration)`));
   }
-  return { text: lines.join("\n"), doc: { sites: report.sites, crossings: report.crossings, leafLinks } };
-}
-
-/** Checks the dev lattice's leaves (the one `lattice up --sites` runs for these servers) through their monitoring port. */
-export async function leafDenials(sites: Site[], topics: string[], servers: string[]): Promise<Array<{ site: string; missing: string[] }>> {
-  let record: SitesRecord;
-  try {
-    record = findSitesLattice();
-  } catch {
-    return [];
-  }
-  if (!servers.includes(record.sites.find((s) => s.hub)?.natsUrl ?? "")) return [];
-  const checks = record.sites
-    .filter((s) => !s.hub && sites.some((x) => x.name === s.name))
-    .map(async (s) => {
-      const varz = (await fetch(`http://${s.address}:8222/varz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.json()).catch(() => undefined)) as { leaf?: { remotes?: Array<{ deny?: { exports?: string[]; imports?: string[] } }> } } | undefined;
-      if (!varz) return undefined;
-      const deny = varz.leaf?.remotes?.[0]?.deny;
-      return { site: s.name, missing: topics.filter((t) => !deny?.exports?.includes(t) || !deny?.imports?.includes(t)) };
-    });
-  return (await Promise.all(checks)).filter((x): x is { site: string; missing: string[] } => x !== undefined);
+  return { text: lines.join("\n"), doc: { sites: report.sites, crossings: report.crossings, leafLinks: leafLinks ?? null } };
 }

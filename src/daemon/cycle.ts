@@ -107,7 +107,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
     // A leaf whose link is down cannot be asked: its streams are most likely there from before,
     // and a cloud task's fix should not wait for the link; say so and try again next cycle.
     try {
-      const plans = await timed(() => setUpCrossings(ctx.target.nc, project, ctx.config.sites, { timeoutMs: ctx.config.nats.timeoutMs }));
+      const { plans } = await timed(() => setUpCrossings(ctx.target.nc, project, ctx.config.sites, { timeoutMs: ctx.config.nats.timeoutMs, servers: ctx.config.nats.servers }));
       if (plans.length > 0) ctx.emit({ type: "crossings", topics: plans.map((p) => p.crossing.topic) });
     } catch (err) {
       r.retry = true;

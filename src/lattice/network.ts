@@ -11,8 +11,6 @@ import type { Site } from "../sites.js";
 export interface SiteNetwork {
   /** 10.213.<n>.0/24: one subnet per running dev lattice. */
   subnet: number;
-  /** This machine's address on it. */
-  hostAddress: string;
   sites: Array<{ site: Site; namespace: string; address: string }>;
   /** The command prefix that runs a program inside a site's namespace. */
   exec(site: Site): string[];
@@ -24,17 +22,21 @@ const ip = (args: string[]) => execa("ip", args);
 /** Lays out the network of `subnet`, which the caller has claimed (see state.ts). */
 export async function createSiteNetwork(sites: readonly Site[], subnet: number): Promise<SiteNetwork> {
   const prefix = `pelato-${subnet}`;
-  const wan = `${prefix}-wan`;
+  // `_` is not allowed in site names: no site's namespace can be the bridge's.
+  const wan = `${prefix}_wan`;
   const made: string[] = [];
+  let linked = false;
   const remove = async () => {
     for (const ns of made.reverse()) await ip(["netns", "del", ns]).catch(() => {});
-    await ip(["link", "del", hostLink(subnet)]).catch(() => {});
+    // Only a link this call made: one that existed before belongs to someone else.
+    if (linked) await ip(["link", "del", hostLink(subnet)]).catch(() => {});
   };
   try {
     await ip(["link", "add", hostLink(subnet), "type", "veth", "peer", "name", `${hostLink(subnet)}w`]).catch((err: { stderr?: string }) => {
       if (/Operation not permitted/i.test(err.stderr ?? "")) throw new UsageError("lattice up --sites makes a network namespace per site and needs root (CAP_NET_ADMIN); run it as root, or without --sites for one site on loopback");
       throw err;
     });
+    linked = true;
     await ip(["netns", "add", wan]);
     made.push(wan);
     await ip(["-n", wan, "link", "add", "br0", "type", "bridge"]);
@@ -61,7 +63,7 @@ export async function createSiteNetwork(sites: readonly Site[], subnet: number):
       await ip(["-n", namespace, "link", "set", "eth0", "up"]);
       placed.push({ site, namespace, address });
     }
-    return { subnet, hostAddress, sites: placed, exec: (site) => ["ip", "netns", "exec", `${prefix}-${site.name}`], remove };
+    return { subnet, sites: placed, exec: (site) => ["ip", "netns", "exec", `${prefix}-${site.name}`], remove };
   } catch (err) {
     await remove();
     if (err instanceof UsageError) throw err;
@@ -75,10 +77,22 @@ function hostLink(subnet: number): string {
 
 /** Removes what a dev lattice that died without stopping left: its namespaces and host link. */
 export async function removeLeftovers(subnet: number): Promise<void> {
-  const list = await ip(["netns", "list"]).catch(() => ({ stdout: "" }));
-  for (const line of String(list.stdout).split("\n")) {
-    const ns = line.split(" ")[0];
-    if (ns?.startsWith(`pelato-${subnet}-`)) await ip(["netns", "del", ns]).catch(() => {});
-  }
+  for (const ns of await namespacesOf(subnet)) await ip(["netns", "del", ns]).catch(() => {});
   await ip(["link", "del", hostLink(subnet)]).catch(() => {});
+}
+
+/** Whether anything on this machine uses the subnet already: a namespace, the host link, an address or a route. */
+export async function subnetInUse(subnet: number): Promise<boolean> {
+  if ((await namespacesOf(subnet)).length > 0) return true;
+  const [addresses, routes, links] = await Promise.all([ip(["-4", "-o", "addr"]), ip(["-4", "route"]), ip(["-o", "link"])]);
+  const net = `10.213.${subnet}.`;
+  return String(addresses.stdout).includes(net) || String(routes.stdout).includes(net) || new RegExp(`: ${hostLink(subnet)}[@:]`).test(String(links.stdout));
+}
+
+async function namespacesOf(subnet: number): Promise<string[]> {
+  const list = await ip(["netns", "list"]).catch(() => ({ stdout: "" }));
+  return String(list.stdout)
+    .split("\n")
+    .map((line) => line.split(" ")[0] ?? "")
+    .filter((ns) => ns.startsWith(`pelato-${subnet}-`) || ns === `pelato-${subnet}_wan`);
 }

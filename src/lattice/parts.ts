@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { RuntimeFailure } from "../errors.js";
+import type { Service } from "./service.js";
 
 /**
  * The engine settings the dev lattice gives its wasmCloud hosts (upstream's variable names; the
@@ -60,10 +61,21 @@ export async function hostIdOf(nc: NatsConnection, lattice: string, labels: Reco
   throw new Error("not answering yet");
 }
 
-export async function waitFor<T>(what: string, attempt: () => Promise<T>, ms = 60_000): Promise<T> {
+export interface WaitContext {
+  /** The service being waited for: its exit ends the wait at once, and its log is named. */
+  service?: Pick<Service, "exited" | "log">;
+  signal?: AbortSignal;
+}
+
+export async function waitFor<T>(what: string, attempt: () => Promise<T>, ms = 60_000, ctx: WaitContext = {}): Promise<T> {
   const end = Date.now() + ms;
+  const where = ctx.service ? ` (its log: ${ctx.service.log})` : "";
+  let exited: number | null | undefined;
+  void ctx.service?.exited.then((code) => (exited = code ?? -1));
   let last: unknown;
   while (Date.now() < end) {
+    if (ctx.signal?.aborted) throw new RuntimeFailure(`stopped while waiting for ${what}`);
+    if (exited !== undefined) throw new RuntimeFailure(`${what} exited (code ${exited}) before it came up${where}`);
     try {
       return await attempt();
     } catch (err) {
@@ -71,7 +83,7 @@ export async function waitFor<T>(what: string, attempt: () => Promise<T>, ms = 6
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  throw new RuntimeFailure(`${what} did not come up within ${ms / 1000} s: ${(last as Error)?.message ?? last}`);
+  throw new RuntimeFailure(`${what} did not come up within ${ms / 1000} s: ${(last as Error)?.message ?? last}${where}`);
 }
 
 export function registryConfig(addr: string, storage: string): string {

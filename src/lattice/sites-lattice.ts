@@ -6,6 +6,7 @@ import { latticeBinary } from "./binaries.js";
 import { LINK_API_PORT, linkProxyConfig } from "./link.js";
 import { CLIENT_PORT, LEAF_PORT, natsConfig } from "./nats-config.js";
 import { createSiteNetwork, type SiteNetwork } from "./network.js";
+import { RuntimeFailure } from "../errors.js";
 import { hostEnvironment, hostIdOf, hostTmp, registryAnswers, registryConfig, waitFor } from "./parts.js";
 import { startService, type Service } from "./service.js";
 import { hubOf, type Site } from "../sites.js";
@@ -16,13 +17,15 @@ export const REGISTRY_PORT = 5000;
 export interface SitesLatticeOptions {
   sites: Site[];
   lattice: string;
-  /** Topics that cross between sites only through JetStream: denied on every leaf link. */
-  deny?: readonly string[];
+  /** Per leaf tier, the topics that cross from it only through JetStream: denied on its sites' links. */
+  deny?: ReadonlyMap<string, readonly string[]>;
   heartbeatSeconds?: number;
   cleanupSeconds?: number;
   /** Logs and data; a temporary folder by default. */
   dir?: string;
   onProgress?: (line: string) => void;
+  /** Aborting it during start stops what was started and rejects. */
+  signal?: AbortSignal;
 }
 
 export interface RunningSite {
@@ -33,8 +36,6 @@ export interface RunningSite {
   /** Leaves only: toxiproxy's API for the site's link. */
   linkApi?: string;
   host: { id: string; service: Service };
-  /** Kills the site's wasmCloud host without a word (failover experiments). */
-  killHost(): Promise<void>;
 }
 
 export interface RunningSitesLattice {
@@ -66,7 +67,9 @@ export async function startSitesLattice(o: SitesLatticeOptions): Promise<Running
   const services: Service[] = [];
   const connections: NatsConnection[] = [];
   let network: SiteNetwork | undefined;
+  let stopped = false;
   const stop = async () => {
+    stopped = true;
     await Promise.all(connections.map((c) => c.close().catch(() => {})));
     // Hosts first (they tell wadm they stop), then everything else, the NATS servers last.
     const order = [(s: Service) => s.name.startsWith("host-"), (s: Service) => !s.name.startsWith("host-") && !s.name.startsWith("nats-"), (s: Service) => s.name.startsWith("nats-")];
@@ -81,6 +84,8 @@ export async function startSitesLattice(o: SitesLatticeOptions): Promise<Running
     const hub = placed(hubOf(o.sites));
     const registry = `${hub.address}:${REGISTRY_PORT}`;
     const start = (name: string, site: Site, bin: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
+      // A leaf still starting when another failed must not start anything after the stop.
+      if (stopped) throw new RuntimeFailure(`not starting ${name}: the lattice is stopping`);
       const s = startService(name, bin, args, env, dir, net.exec(site));
       services.push(s);
       return s;
@@ -89,8 +94,8 @@ export async function startSitesLattice(o: SitesLatticeOptions): Promise<Running
       const { address } = placed(site);
       const conf = join(dir, `nats-${site.name}.conf`);
       writeFileSync(conf, natsConfig({ site, address, storeDir: join(dir, `js-${site.name}`), ...extra }));
-      start(`nats-${site.name}`, site, natsBin, ["-c", conf]);
-      const nc = await waitFor(`${site.name}'s nats-server`, () => connect({ servers: `nats://${address}:${CLIENT_PORT}`, name: `pelatod-lattice-${site.name}` }));
+      const service = start(`nats-${site.name}`, site, natsBin, ["-c", conf]);
+      const nc = await waitFor(`${site.name}'s nats-server`, () => connect({ servers: `nats://${address}:${CLIENT_PORT}`, name: `pelatod-lattice-${site.name}` }), undefined, { service, signal: o.signal });
       connections.push(nc);
       return nc;
     };
@@ -99,50 +104,54 @@ export async function startSitesLattice(o: SitesLatticeOptions): Promise<Running
       const labels = { "host-type": site.tier, site: site.name };
       const settings = { lattice: o.lattice, natsHost: "127.0.0.1", natsPort: CLIENT_PORT, registry, labels, jsDomain: hubOf(o.sites).jsDomain, ...(o.heartbeatSeconds ? { heartbeatSeconds: o.heartbeatSeconds } : {}) };
       const service = start(name, site, hostBin, [], hostEnvironment(settings, hostTmp(dir, name)));
-      const id = await waitFor(`${site.name}'s wasmCloud host`, () => hostIdOf(control, o.lattice, labels, () => true));
+      const id = await waitFor(`${site.name}'s wasmCloud host`, () => hostIdOf(control, o.lattice, labels, () => true), undefined, { service, signal: o.signal });
       return { id, service };
     };
 
     say(`sites on 10.213.${subnet}.0/24: ${net.sites.map((p) => `${p.site.name} ${p.address}`).join(", ")}`);
     const control = await startNats(hub.site, {});
     writeFileSync(join(dir, "registry.yml"), registryConfig(registry, join(dir, "registry")));
-    start("registry", hub.site, registryBin, ["serve", join(dir, "registry.yml")]);
-    start("wadm", hub.site, wadmBin, ["--nats-server", `127.0.0.1:${CLIENT_PORT}`, ...(o.cleanupSeconds ? ["--cleanup-interval", String(o.cleanupSeconds)] : [])], { ...process.env, WADM_LOG: "warn" });
-    await waitFor("the registry", () => registryAnswers(registry));
-    await waitFor("wadm", () => control.request(`wadm.api.${o.lattice}.model.get`, "", { timeout: 1000 }));
+    const registryService = start("registry", hub.site, registryBin, ["serve", join(dir, "registry.yml")]);
+    const wadm = start("wadm", hub.site, wadmBin, ["--nats-server", `127.0.0.1:${CLIENT_PORT}`, ...(o.cleanupSeconds ? ["--cleanup-interval", String(o.cleanupSeconds)] : [])], { ...process.env, WADM_LOG: "warn" });
+    await waitFor("the registry", () => registryAnswers(registry), undefined, { service: registryService, signal: o.signal });
+    await waitFor("wadm", () => control.request(`wadm.api.${o.lattice}.model.get`, "", { timeout: 1000 }), undefined, { service: wadm, signal: o.signal });
     // A leaf's host reads the lattice's buckets, which the hub's first host creates: a leaf host
     // started before they exist fails with "failed to start host".
     const hubHost = await startHost(hub.site, control);
-    const leaves = await Promise.all(
+    const starting = await Promise.allSettled(
       net.sites
         .filter((p) => !p.site.hub)
         .map(async (p) => {
           const linkApi = `http://${p.address}:${LINK_API_PORT}`;
           const proxyConf = join(dir, `link-${p.site.name}.json`);
           writeFileSync(proxyConf, linkProxyConfig(`127.0.0.1:${LEAF_PORT}`, `${hub.address}:${LEAF_PORT}`));
-          start(`link-${p.site.name}`, p.site, toxiproxyBin, ["-host", p.address, "-port", String(LINK_API_PORT), "-config", proxyConf]);
-          await waitFor(`${p.site.name}'s link proxy`, async () => {
+          const proxy = start(`link-${p.site.name}`, p.site, toxiproxyBin, ["-host", p.address, "-port", String(LINK_API_PORT), "-config", proxyConf]);
+          const proxyUp = async () => {
             const r = await fetch(`${linkApi}/proxies`, { signal: AbortSignal.timeout(2000) });
             if (!r.ok) throw new Error(`HTTP ${r.status}`);
-          });
-          const nc = await startNats(p.site, { leafRemote: `nats-leaf://127.0.0.1:${LEAF_PORT}`, deny: o.deny ?? [] });
-          await waitFor(`${p.site.name}'s leaf link`, () => nc.request(`$JS.${hub.site.jsDomain}.API.INFO`, "", { timeout: 1000 }));
+          };
+          await waitFor(`${p.site.name}'s link proxy`, proxyUp, undefined, { service: proxy, signal: o.signal });
+          const nc = await startNats(p.site, { leafRemote: `nats-leaf://127.0.0.1:${LEAF_PORT}`, deny: o.deny?.get(p.site.tier) ?? [] });
+          await waitFor(`${p.site.name}'s leaf link`, () => nc.request(`$JS.${hub.site.jsDomain}.API.INFO`, "", { timeout: 1000 }), undefined, { signal: o.signal });
           return { ...p, linkApi, host: await startHost(p.site, control) };
         }),
     );
+    const failed = starting.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    const leaves = starting.map((r) => (r as PromiseFulfilledResult<(typeof net.sites)[number] & { linkApi: string; host: { id: string; service: Service } }>).value);
     const sites: RunningSite[] = [{ ...hub, host: hubHost }, ...leaves].map((p) => ({
       site: p.site,
       address: p.address,
       natsUrl: `nats://${p.address}:${CLIENT_PORT}`,
       ...("linkApi" in p ? { linkApi: p.linkApi } : {}),
       host: p.host,
-      killHost: () => p.host.service.kill(),
     }));
     const record: SitesRecord = {
       pid: process.pid,
       subnet,
       lattice: o.lattice,
       registryUrl: `http://${registry}`,
+      logs: dir,
       sites: sites.map((s) => ({ name: s.site.name, tier: s.site.tier, hub: s.site.hub, natsUrl: s.natsUrl, jsDomain: s.site.jsDomain, address: s.address, ...(s.linkApi ? { linkApi: s.linkApi } : {}) })),
     };
     writeRecord(record);
@@ -159,6 +168,7 @@ export async function startSitesLattice(o: SitesLatticeOptions): Promise<Running
     };
   } catch (err) {
     await stop();
+    if (err instanceof Error) err.message += `\n(the lattice's logs: ${dir})`;
     throw err;
   }
 }

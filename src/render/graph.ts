@@ -18,10 +18,10 @@ interface PipelineGraph {
 }
 
 /** The pipeline as data: tasks, the topics joining them, HTTP inputs, KV buckets, and the topics crossing to the hub. */
-export function pipelineGraph(project: Project, httpPort = 8000): PipelineGraph {
+export function pipelineGraph(project: Project, httpPort = 8000, hubTier = HUB_TIER): PipelineGraph {
   const nodes: PipelineGraph["nodes"] = [];
   const edges: Edge[] = [];
-  const crossings = crossingTopics(project, HUB_TIER);
+  const crossings = crossingTopics(project, hubTier);
   const crossing = (task: Task) => crossings.find((c) => c.topic === task.dest_topic && c.producers.includes(task.name));
   const ids = new Map<string, string>();
   const node = (key: string, kind: PipelineGraph["nodes"][number]["kind"], label: string) => {

@@ -35,7 +35,8 @@ export type Trait = LinkTrait | ScalerTrait;
 export interface ManifestComponent {
   name: string;
   type: "component" | "capability";
-  properties: { image: string; config?: NamedConfig[] };
+  /** `id`: wasmCloud's component id; wadm's default is `<application>-<component>`. */
+  properties: { image: string; id?: string; config?: NamedConfig[] };
   traits: Trait[];
 }
 

@@ -16,7 +16,7 @@ export function domainManagers(nc: NatsConnection, timeoutMs: number): (domain: 
     let m = managers.get(domain);
     if (!m) {
       m = jetstreamManager(nc, { domain, timeout: timeoutMs }).catch((err: Error) => {
-        throw new RuntimeFailure(`JetStream domain "${domain}" did not answer within ${timeoutMs / 1000} s (${err.message}): is that site's link up?`, { cause: err });
+        throw new RuntimeFailure(`JetStream domain "${domain}" cannot be reached (${err.message}; deadline ${timeoutMs / 1000} s): is that site's link up?`, { cause: err });
       });
       managers.set(domain, m);
     }
@@ -36,7 +36,10 @@ export async function ensureStreams(nc: NatsConnection, plans: readonly Crossing
     const wanted = streamConfig(spec, o.project);
     const current = await jsm.streams.info(spec.name).then(
       (i) => i.config,
-      () => undefined,
+      (err: unknown) => {
+        if (notFound(err)) return undefined;
+        throw new RuntimeFailure(`cannot read stream ${spec.name} in JetStream domain "${spec.domain}": ${(err as Error).message}`, { cause: err });
+      },
     );
     let action: "created" | "updated" | "unchanged" = "unchanged";
     try {
@@ -55,24 +58,31 @@ export async function ensureStreams(nc: NatsConnection, plans: readonly Crossing
   }
 }
 
-/** The leaf's consumer the hub sources through: acknowledged by flow control, as durable sourcing requires. */
+/**
+ * The leaf's consumer the hub sources through: acknowledged by flow control, as durable sourcing
+ * requires. One that is not what it should be is replaced, resuming after what the hub already
+ * acknowledged, so that nothing crosses twice.
+ */
 async function ensureDurableSource(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
   const { name, deliverSubject } = spec.consumer!;
-  const exists = await jsm.consumers.info(spec.name, name).then(
-    (c) => c.config.deliver_subject === deliverSubject,
-    () => undefined,
-  );
-  if (exists) return;
-  if (exists === false) await jsm.consumers.delete(spec.name, name);
-  const config = { durable_name: name, deliver_subject: deliverSubject, ack_policy: "flow_control", flow_control: true, idle_heartbeat: nanos(1000), max_ack_pending: 10_000, deliver_policy: "all" };
+  const current = await jsm.consumers.info(spec.name, name).catch((err: unknown) => {
+    if (notFound(err)) return undefined;
+    throw new RuntimeFailure(`cannot read consumer ${name} of ${spec.name} in JetStream domain "${spec.domain}": ${(err as Error).message}`, { cause: err });
+  });
+  const policy = (current?.config as { ack_policy?: string } | undefined)?.ack_policy;
+  if (current && current.config.deliver_subject === deliverSubject && policy === "flow_control") return;
+  if (current) await jsm.consumers.delete(spec.name, name);
+  const resumeAt = current ? current.ack_floor.stream_seq + 1 : 0;
+  const start = resumeAt > 1 ? { deliver_policy: "by_start_sequence", opt_start_seq: resumeAt } : { deliver_policy: "all" };
+  const config = { durable_name: name, deliver_subject: deliverSubject, ack_policy: "flow_control", flow_control: true, idle_heartbeat: nanos(1000), max_ack_pending: 10_000, ...start };
   try {
     await jsm.consumers.add(spec.name, config as unknown as Parameters<JetStreamManager["consumers"]["add"]>[1]);
   } catch (err) {
-    throw new RuntimeFailure(`cannot set up the consumer ${name} the hub sources ${spec.name} through in JetStream domain "${spec.domain}" (durable sourcing needs nats-server 2.12 or later): ${(err as Error).message}`, { cause: err });
+    throw new RuntimeFailure(`cannot set up the consumer ${name} the hub sources ${spec.name} through in JetStream domain "${spec.domain}" (durable sourcing needs nats-server 2.14 or later): ${(err as Error).message}`, { cause: err });
   }
 }
 
-export function streamConfig(spec: StreamSpec, project: string): Partial<StreamConfig> & { name: string } {
+function streamConfig(spec: StreamSpec, project: string): Partial<StreamConfig> & { name: string } {
   return {
     name: spec.name,
     max_age: nanos(spec.limits.maxAgeSeconds * 1000),
@@ -93,6 +103,24 @@ export function streamConfig(spec: StreamSpec, project: string): Partial<StreamC
 
 function differs(current: StreamConfig, wanted: Partial<StreamConfig>): boolean {
   const key = (c: Partial<StreamConfig>) =>
-    JSON.stringify([c.max_age, c.max_bytes, c.subjects ?? [], (c.sources ?? []).map((s) => [s.name, s.external?.api, (s as { consumer?: { deliver_subject?: string } }).consumer?.deliver_subject]).sort(), c.republish?.src, c.republish?.dest, c.metadata?.[PROJECT_METADATA]]);
+    JSON.stringify([
+      c.max_age,
+      c.max_bytes,
+      c.discard,
+      c.storage,
+      c.retention ?? "limits",
+      c.max_msgs ?? -1,
+      c.subjects ?? [],
+      (c.sources ?? []).map((s) => [s.name, s.external?.api, (s as { consumer?: { deliver_subject?: string } }).consumer?.deliver_subject]).sort(),
+      c.republish?.src,
+      c.republish?.dest,
+      c.metadata?.[PROJECT_METADATA],
+    ]);
   return key(current) !== key(wanted);
+}
+
+/** JetStream's "stream not found" (10059) and "consumer not found" (10014). */
+function notFound(err: unknown): boolean {
+  const code = (err as { api_error?: { err_code?: number } }).api_error?.err_code ?? (err as { code?: string | number }).code;
+  return code === 10059 || code === 10014 || code === "404" || code === 404 || /not found/i.test((err as Error).message ?? "");
 }

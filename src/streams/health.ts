@@ -12,7 +12,6 @@ export interface CaptureView {
   messages: number;
   bytes: number;
   firstSeq: number;
-  lastSeq: number;
   /** When its oldest message was stored. */
   firstTs: string;
 }
@@ -28,7 +27,11 @@ export interface ConsumerView {
 export interface CrossingHealth {
   /** Messages captured at the leaf that have not crossed yet; undefined when the leaf cannot be asked. */
   backlog?: number;
-  /** Messages the leaf's limits dropped before they crossed: lost. */
+  /**
+   * Messages the leaf's limits dropped before the hub acknowledged them: lost. At least this many:
+   * nats-server moves a consumer's ack floor past such a gap by itself (at its next check, every
+   * minute or two, or at a restart), after which it no longer shows.
+   */
   dropped: number;
   /** The capture holds 80 % or more of its bytes or age limit: the oldest will be dropped next. */
   nearLimit: boolean;
@@ -37,6 +40,7 @@ export interface CrossingHealth {
 }
 
 const NEAR = 0.8;
+const LIVE_MS = 3000;
 
 /**
  * The hub has acknowledged the capture up to the consumer's ack floor: whatever the capture no
@@ -51,7 +55,9 @@ export function crossingHealth(capture: CaptureView | undefined, consumer: Consu
   const dropped = Math.max(0, capture.firstSeq - 1 - crossedUpTo);
   const ageMs = capture.messages > 0 ? now - Date.parse(capture.firstTs) : 0;
   const nearLimit = capture.bytes >= NEAR * limits.maxBytes || ageMs >= NEAR * limits.maxAgeSeconds * 1000;
-  // The hub's lag is exact while it can be asked; the leaf's consumer also counts what was
-  // delivered but whose acknowledgement (by flow control) has not come back yet.
-  return { backlog: source?.lag ?? consumer?.pending ?? capture.messages, dropped, nearLimit, ...heard };
+  // The hub's lag is exact while its source is live (it hears a heartbeat every second); a source
+  // that stopped keeps its last lag, so then the leaf's consumer counts, which also includes what
+  // was delivered but whose acknowledgement (by flow control) has not come back yet.
+  const live = lastHeardMs !== undefined && lastHeardMs <= LIVE_MS;
+  return { backlog: (live ? source?.lag : undefined) ?? consumer?.pending ?? capture.messages, dropped, nearLimit, ...heard };
 }

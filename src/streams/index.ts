@@ -1,6 +1,6 @@
 // Store and forward between sites: the JetStream streams that carry the topics a leaf tier
 // publishes and the hub reads, so that nothing is lost while a leaf's link is down.
 export { planStreams, streamName, PROJECT_METADATA, type CrossingStreams, type DurableSource, type StreamSpec } from "./plan.js";
-export { ensureStreams, domainManagers, streamConfig, type EnsureOptions } from "./apply.js";
+export { ensureStreams, type EnsureOptions } from "./apply.js";
 export { inspectSites, type CrossingReport, type SiteReport } from "./report.js";
 export { crossingHealth, type CrossingHealth } from "./health.js";

@@ -63,7 +63,7 @@ function sourceOf(capture: StreamSpec & { consumer: DurableSource }) {
 }
 
 /**
- * Durable sourcing (nats-server 2.12+): the hub sources each capture through a consumer that lives
+ * Durable sourcing (nats-server 2.14+): the hub sources each capture through a consumer that lives
  * at the leaf and pushes to a subject that crosses the link. When the link returns, the first
  * heartbeat on that subject makes the hub resume at once, where the leaf's consumer stopped;
  * sourcing through a consumer the hub creates itself waits out a back-off that grows with every

@@ -11,7 +11,7 @@ export interface SiteReport {
   hub: boolean;
   /** Its JetStream domain answered from here within the deadline (for a leaf: its link is up). */
   reachable: boolean;
-  /** When the hub last received from one of its crossing topics, when known (ISO 8601). */
+  /** Now if reachable; else the latest of wadm's last heartbeat from its hosts and the hub's last receipt from its captures, when known (ISO 8601). */
   lastSeen?: string;
 }
 
@@ -22,7 +22,7 @@ export interface CrossingReport extends CrossingHealth {
 }
 
 /** Each site's reachability, and each crossing topic's backlog per leaf, as seen from the hub. */
-export async function inspectSites(nc: NatsConnection, sites: readonly Site[], plans: readonly CrossingStreams[], timeoutMs: number): Promise<{ sites: SiteReport[]; crossings: CrossingReport[] }> {
+export async function inspectSites(nc: NatsConnection, sites: readonly Site[], plans: readonly CrossingStreams[], timeoutMs: number, hostsLastSeen: ReadonlyMap<string, string> = new Map()): Promise<{ sites: SiteReport[]; crossings: CrossingReport[] }> {
   const manager = domainManagers(nc, timeoutMs);
   const managers = new Map(await Promise.all(sites.map(async (s) => [s.name, await manager(s.jsDomain).catch(() => undefined)] as const)));
   const now = Date.now();
@@ -38,7 +38,7 @@ export async function inspectSites(nc: NatsConnection, sites: readonly Site[], p
       const state = (await streamInfo(leaf, capture.name))?.state;
       const consumer = leaf && capture.consumer ? await leaf.consumers.info(capture.name, capture.consumer.name).catch(() => undefined) : undefined;
       const health = crossingHealth(
-        state && { messages: state.messages, bytes: state.bytes, firstSeq: state.first_seq, lastSeq: state.last_seq, firstTs: state.first_ts },
+        state && { messages: state.messages, bytes: state.bytes, firstSeq: state.first_seq, firstTs: state.first_ts },
         consumer && { pending: consumer.num_pending + consumer.num_ack_pending, ackFloor: consumer.ack_floor.stream_seq },
         source && { lag: source.lag, activeNs: source.active },
         plan.crossing.limits,
@@ -50,8 +50,10 @@ export async function inspectSites(nc: NatsConnection, sites: readonly Site[], p
   }
   const siteReports = sites.map((s) => {
     const reachable = managers.get(s.name) !== undefined;
-    const ms = reachable ? 0 : heard.get(s.name);
-    return { name: s.name, tier: s.tier, hub: s.hub, reachable, ...(ms === undefined ? {} : { lastSeen: new Date(now - ms).toISOString() }) };
+    const fromStreams = heard.has(s.name) ? now - heard.get(s.name)! : undefined;
+    const fromHosts = hostsLastSeen.has(s.name) ? Date.parse(hostsLastSeen.get(s.name)!) : undefined;
+    const latest = reachable ? now : Math.max(fromStreams ?? -Infinity, fromHosts ?? -Infinity);
+    return { name: s.name, tier: s.tier, hub: s.hub, reachable, ...(Number.isFinite(latest) ? { lastSeen: new Date(latest).toISOString() } : {}) };
   });
   return { sites: siteReports, crossings };
 }

@@ -6,3 +6,4 @@ export { deployManifests, waitForApplications, currentStatus, removeApplications
 export type { AppStatus, Manifest, ModelSummary, StatusInfo, StatusType, VersionInfo } from "./types.js";
 export { latticeInventory, placement, type HostInventory } from "./hosts.js";
 export { pinManifest } from "./pin.js";
+export { sitesLastSeen } from "./last-seen.js";

@@ -12,11 +12,21 @@ export function pinManifest(manifest: Manifest, digests: ReadonlyMap<string, str
   for (const c of components) {
     if (c.type !== "component" || !c.properties.image) continue;
     const digest = digests.get(c.properties.image.split("@")[0]!);
-    if (digest) c.properties.image = `${c.properties.image.split("@")[0]}@${digest}`;
+    if (!digest) continue;
+    c.properties.image = `${c.properties.image.split("@")[0]}@${digest}`;
+    // A new image is a new component: a wasmCloud host will not change the image of a running
+    // component ("scaled but the image reference will not be updated"), and wadm, when the new
+    // version's scaler reaches it before the old one's cleanup, waits for that forever.
+    c.properties.id = `${idPart(manifest.metadata.name)}-${idPart(c.name)}-${digest.replace(/^sha256:/, "").slice(0, 12)}`;
   }
   const rendered = manifest.metadata.annotations.version;
   const base = rendered.replace(/-[0-9a-f]{10}$/, "");
   const hash = createHash("sha256").update(rendered).update(JSON.stringify(components)).digest("hex").slice(0, 10);
   pinned.metadata.annotations.version = `${base}-${hash}`;
   return pinned;
+}
+
+/** wadm's own rule for the parts of a component id (lower case, anything else than a-z0-9 as `_`). */
+function idPart(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]/g, "_");
 }

@@ -40,6 +40,13 @@ export function crossingTopics(project: Project, hubTier: string): Crossing[] {
   return crossings;
 }
 
+/** Per leaf tier, the topics that cross from it: what its sites' links must deny. */
+export function crossingTopicsByTier(crossings: readonly Crossing[]): Map<string, string[]> {
+  const byTier = new Map<string, string[]>();
+  for (const c of crossings) byTier.set(c.fromTier, [...new Set([...(byTier.get(c.fromTier) ?? []), c.topic])]);
+  return byTier;
+}
+
 /** A topic's limits: its own entry under store_and_forward.topics, then the project's, then the defaults. */
 export function streamLimits(project: Project, topic: string): StreamLimits {
   const spec = project.storeAndForward;

@@ -2,4 +2,4 @@ export { loadProject, WORKFLOW_FILE } from "./load.js";
 export type { Project, Task, TaskSpec, TemplateName, ExecTaskSignature, StoreAndForwardSpec, StreamLimitsSpec } from "./types.js";
 export { TEMPLATE_NAMES } from "./types.js";
 export { subjectMatches, downstreamTopics, downstreamOfHttp } from "./pipeline.js";
-export { crossingTopics, streamLimits, DEFAULT_STREAM_LIMITS, HUB_TIER, type Crossing, type StreamLimits } from "./crossings.js";
+export { crossingTopics, crossingTopicsByTier, streamLimits, DEFAULT_STREAM_LIMITS, HUB_TIER, type Crossing, type StreamLimits } from "./crossings.js";

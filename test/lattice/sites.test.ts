@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { collectUntil } from "../helpers/collect.js";
@@ -13,12 +13,14 @@ import { pelatod } from "../helpers/cli.js";
 import { CLI, EXAMPLE, tempProject } from "../helpers/project.js";
 import { eventually } from "../helpers/until.js";
 import { spawnDaemon, writeAtomic } from "../daemon/helpers/daemon-process.js";
+import { sitesLastSeen } from "../../src/wadm/index.js";
 
 interface UpDoc {
   sites: Array<{ name: string; tier: string; hub: boolean; natsUrl: string; jsDomain: string; address: string; hostId: string }>;
   registryUrl: string;
-  crossingTopics: string[];
+  crossingTopics: Record<string, string[]>;
   export: Record<string, string>;
+  logs: string;
 }
 
 const project = tempProject({ "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" }, EXAMPLE);
@@ -55,26 +57,29 @@ after(async () => {
 test("lattice up --sites: one document with every site (reachable NATS URL, tier, JetStream domain), the registry and what to export", async () => {
   assert.deepEqual(doc.sites.map((s) => [s.name, s.tier, s.hub, s.jsDomain]), [["cloud", "cloud", true, "cloud"], ["edge-1", "edge", false, "edge-1"], ["edge-2", "edge", false, "edge-2"]]);
   for (const s of doc.sites) assert.ok((await nats(s.name).rtt()) >= 0, `${s.natsUrl} answers from here`);
-  assert.deepEqual(doc.crossingTopics, ["living_room_kelvin_data"]);
+  assert.deepEqual(doc.crossingTopics, { edge: ["living_room_kelvin_data"] });
   assert.equal(doc.export.PELATO_SITES, "cloud:cloud,edge-1:edge,edge-2:edge");
   assert.equal(doc.export.PELATO_PROVIDER_NATS_URL, undefined, "each site's providers use their own site's server");
   // Each leaf reaches the hub only through its link: the hub does not advertise itself to them.
-  const varz = (await (await fetch(`http://${site("edge-1").address}:8222/varz`)).json()) as { leaf: { remotes: Array<{ url?: string; urls?: string[]; deny?: { exports: string[]; imports: string[] } }> } };
+  const varz = (await (await fetch(`http://${site("edge-1").address}:8222/varz`, { signal: AbortSignal.timeout(10_000) })).json()) as { leaf: { remotes: Array<{ url?: string; urls?: string[]; deny?: { exports: string[]; imports: string[] } }> } };
   assert.deepEqual(varz.leaf.remotes[0]!.deny, { exports: ["living_room_kelvin_data"], imports: ["living_room_kelvin_data"] });
 });
 
 test("brushed once from the hub: each task runs on its tier's hosts, and a POST to edge-1's producer comes out filtered in the cloud", async () => {
   const r = cli(["brush", project.dir, "--wait-timeout", "180", "--json"]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, diagnose(r));
   const brushed = JSON.parse(r.stdout) as { deployed: boolean; streams: Array<{ topic: string; from: string[]; to: string }> };
   assert.deepEqual(brushed.streams.map((s) => [s.topic, s.from, s.to]), [["living_room_kelvin_data", ["edge-1", "edge-2"], "cloud"]]);
+  const seen = await sitesLastSeen(nats("cloud"), "cloud", "default", 5000);
+  assert.deepEqual([...seen.keys()].sort(), ["cloud", "edge-1", "edge-2"], "wadm has heard from a host of each site");
+  for (const [name, at] of seen) assert.ok(Date.now() - Date.parse(at) < 60_000, `${name} last seen ${at}`);
   const inventory = await inventories();
   assert.deepEqual(inventory.get("cloud"), ["both_tiers", "temp_filter"]);
   assert.deepEqual(inventory.get("edge-1"), ["both_tiers", "celsius_to_kelvin_conversion"]);
   assert.deepEqual(inventory.get("edge-2"), ["both_tiers", "celsius_to_kelvin_conversion"]);
   for (const edge of ["edge-1", "edge-2"]) {
     const got = await collectUntil(nats("cloud"), "filtered_kelvin_data", async () => {
-      const res = await fetch(`http://${site(edge).address}:8000/`, { method: "POST", body: `{"Data":21.5,"Name":"${edge}"}` });
+      const res = await fetch(`http://${site(edge).address}:8000/`, { method: "POST", body: `{"Data":21.5,"Name":"${edge}"}`, signal: AbortSignal.timeout(10_000) });
       assert.equal(res.status, 200);
     }, (g) => g.length > 0, 60_000);
     assert.deepEqual(got, [`{"Data":294.65,"Name":"${edge}"}`]);
@@ -82,7 +87,11 @@ test("brushed once from the hub: each task runs on its tier's hosts, and a POST 
 });
 
 for (const spoiled of [false, true]) {
-  test(`edge-1's link cut for 30 s${spoiled ? " with 200 ms latency and 5 % of connections reset" : ""} at 10 POSTs/s: every POST answered at the edge, every reading in the cloud once, in order; nothing moved or restarted`, async () => {
+  test(`edge-1's link cut for 30 s${spoiled ? " with 200 ms latency and 5 % of connections reset" : ""} at 10 POSTs/s: every POST answered at the edge, every reading in the cloud once, in order; nothing moved or restarted`, async (t) => {
+    // Whatever happens below, the next test finds the link whole.
+    t.after(() => {
+      for (const args of [["up"], ["latency", "0"], ["reset-peer", "0"]]) cli(["lattice", "link", "edge-1", ...args]);
+    });
     if (spoiled) {
       assert.equal(cli(["lattice", "link", "edge-1", "latency", "200"]).code, 0);
       assert.equal(cli(["lattice", "link", "edge-1", "reset-peer", "5"]).code, 0);
@@ -137,10 +146,6 @@ for (const spoiled of [false, true]) {
     }
     const afterwards = await inventories(true);
     assert.deepEqual(afterwards, before, "the same components on the same hosts, none restarted");
-    if (spoiled) {
-      assert.equal(cli(["lattice", "link", "edge-1", "latency", "0"]).code, 0);
-      assert.equal(cli(["lattice", "link", "edge-1", "reset-peer", "0"]).code, 0);
-    }
   });
 }
 
@@ -170,7 +175,7 @@ test("watch from the hub: an edit of the cloud's task redeploys it with its cros
       assert.ok(d.since(from, "deployed").some((e) => e.app === "temp_filter"), JSON.stringify(d.since(from)));
       if (!cut) assert.deepEqual(d.since(from, "crossings").map((e) => e.topics), [["living_room_kelvin_data"]]);
       else {
-        assert.match(String(d.since(from, "crossings-failed")[0]?.message), /domain "edge-2" did not answer/);
+        assert.match(String(d.since(from, "crossings-failed")[0]?.message), /domain "edge-2" cannot be reached/);
         assert.equal(cycle.retryInMs !== undefined, true, "the crossings are tried again");
       }
     }
@@ -184,15 +189,15 @@ test("watch from the hub: an edit of the cloud's task redeploys it with its cros
 test("limits: an edge that keeps less than its outage says, at the edge, how many readings it dropped before they crossed", async () => {
   appendFileSync(join(project.dir, "workflow.yaml"), "store_and_forward:\n  topics:\n    living_room_kelvin_data: {max_bytes: 1024}\n");
   const r = cli(["brush", project.dir, "--wait-timeout", "180", "--json"]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, diagnose(r));
   assert.equal(cli(["lattice", "link", "edge-2", "down"]).code, 0);
   const names = Array.from({ length: 40 }, (_, i) => `lim${i}`);
   try {
-    for (const name of names) assert.equal((await fetch(`http://${site("edge-2").address}:8000/`, { method: "POST", body: `{"Data":1,"Name":"${name}"}` })).status, 200);
+    for (const name of names) assert.equal((await fetch(`http://${site("edge-2").address}:8000/`, { method: "POST", body: `{"Data":1,"Name":"${name}"}`, signal: AbortSignal.timeout(10_000) })).status, 200);
     const atEdge = pelatod(["status", project.dir], { env: { ...doc.export, NATS_URL: site("edge-2").natsUrl, NATS_TIMEOUT_MS: "1500" } });
     assert.equal(atEdge.code, 1, "wadm cannot answer at the edge while its link is down");
     const line = atEdge.stdout.split("\n").find((l) => l.includes("from edge-2")) ?? "";
-    const dropped = Number(/(\d+) dropped by the limits before crossing/.exec(line)?.[1]);
+    const dropped = Number(/at least (\d+) dropped by the limits before crossing/.exec(line)?.[1]);
     assert.ok(dropped > 0 && dropped < names.length, `${atEdge.stdout}\n${atEdge.stderr}`);
     assert.match(line, /near its limits/);
     assert.match(atEdge.stdout, /edge-2 +edge +leaf +reachable/);
@@ -245,9 +250,15 @@ test("Ctrl-C (SIGTERM) stops every site: no process, namespace or link left", as
   assert.ok(!spawnSync("ip", ["link"], { encoding: "utf8" }).stdout.includes(`pl${doc.sites[0]!.address.split(".")[2]}h`), "the host's link to the sites removed");
 });
 
+/** What a failed command said, and the end of each service's log: wadm and the hosts say why a deploy did not converge. */
+function diagnose(r: { stdout: string; stderr: string }): string {
+  const logs = readdirSync(doc.logs).filter((f) => f.endsWith(".log")).map((f) => `--- ${f}\n${readFileSync(join(doc.logs, f), "utf8").split("\n").slice(-15).join("\n")}`);
+  return [r.stderr, r.stdout.slice(-4000), ...logs].join("\n");
+}
+
 function status(): { sites: Array<{ name: string; reachable: boolean; lastSeen?: string }>; crossings: Array<{ site: string; backlog?: number; dropped: number }>; leafLinks: unknown } {
   const r = cli(["status", project.dir, "--json"]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, diagnose(r));
   return JSON.parse(r.stdout);
 }
 
@@ -257,7 +268,7 @@ async function inventories(ids = false, sites = doc.sites.map((s) => s.name)): P
   for (const s of doc.sites.filter((x) => sites.includes(x.name))) {
     const reply = await nats("cloud").request(`wasmbus.ctl.v1.default.host.get.${s.hostId}`, "", { timeout: 5000 });
     const inv = reply.json<{ response: { components: Array<{ name?: string; id: string; revision: number; max_instances: number }> } }>().response;
-    const comps = inv.components.map((c) => (ids ? `${c.id}@${c.revision}x${c.max_instances}` : c.id.replace(/^[^-]*-/, ""))).sort();
+    const comps = inv.components.map((c) => (ids ? `${c.id}@${c.revision}x${c.max_instances}` : c.id.split("-")[0]!)).sort();
     result.set(s.name, ids ? [s.hostId, comps] : comps);
   }
   return result;

@@ -78,14 +78,15 @@ test("stream names are valid for JetStream and distinct for topics that differ o
 test("a crossing's health: backlog at the leaf, losses when the leaf dropped what the hub had not acknowledged, a warning near the limits", () => {
   const limits = { maxAgeSeconds: 100, maxBytes: 1000 };
   const now = Date.parse("2026-11-28T12:00:00Z");
-  const capture = (o: Partial<{ messages: number; bytes: number; firstSeq: number; lastSeq: number; firstTs: string }>) => ({ messages: 10, bytes: 100, firstSeq: 1, lastSeq: 10, firstTs: "2026-11-28T11:59:50Z", ...o });
+  const capture = (o: Partial<{ messages: number; bytes: number; firstSeq: number; firstTs: string }>) => ({ messages: 10, bytes: 100, firstSeq: 1, firstTs: "2026-11-28T11:59:50Z", ...o });
   assert.deepEqual(crossingHealth(capture({}), { pending: 0, ackFloor: 10 }, { lag: 0, activeNs: 2e9 }, limits, now), { backlog: 0, dropped: 0, nearLimit: false, lastHeardMs: 2000 });
   assert.deepEqual(crossingHealth(capture({}), { pending: 4, ackFloor: 6 }, { lag: 4, activeNs: -1 }, limits, now), { backlog: 4, dropped: 0, nearLimit: false });
+  assert.equal(crossingHealth(capture({}), { pending: 7, ackFloor: 3 }, { lag: 0, activeNs: 60e9 }, limits, now).backlog, 7, "a source silent for a minute: its lag is stale, the leaf counts");
   assert.equal(crossingHealth(capture({}), { pending: 9, ackFloor: 1 }, { lag: 0, activeNs: 0 }, limits, now).backlog, 0, "what the hub holds is not backlog, acknowledged or not");
   assert.equal(crossingHealth(capture({}), { pending: 9, ackFloor: 1 }, undefined, limits, now).backlog, 9, "at the leaf alone, its consumer's count");
   // The hub acknowledged 5 of 20; the leaf now holds 11..20: 6..10 were dropped before they crossed.
-  assert.deepEqual(crossingHealth(capture({ firstSeq: 11, lastSeq: 20 }), { pending: 10, ackFloor: 5 }, undefined, limits, now), { backlog: 10, dropped: 5, nearLimit: false });
-  assert.deepEqual(crossingHealth(capture({ firstSeq: 11, lastSeq: 20 }), { pending: 0, ackFloor: 20 }, undefined, limits, now).dropped, 0, "dropped after crossing: nothing lost");
+  assert.deepEqual(crossingHealth(capture({ firstSeq: 11 }), { pending: 10, ackFloor: 5 }, undefined, limits, now), { backlog: 10, dropped: 5, nearLimit: false });
+  assert.deepEqual(crossingHealth(capture({ firstSeq: 11 }), { pending: 0, ackFloor: 20 }, undefined, limits, now).dropped, 0, "dropped after crossing: nothing lost");
   assert.equal(crossingHealth(capture({ bytes: 800 }), undefined, undefined, limits, now).nearLimit, true, "80 % of the bytes");
   assert.equal(crossingHealth(capture({ firstTs: "2026-11-28T11:58:00Z" }), undefined, undefined, limits, now).nearLimit, true, "80 % of the age");
   assert.deepEqual(crossingHealth(undefined, undefined, { lag: 3, activeNs: 5e6 }, limits, now), { dropped: 0, nearLimit: false, lastHeardMs: 5 }, "the leaf unreachable: backlog unknown");

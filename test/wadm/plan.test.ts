@@ -63,4 +63,7 @@ test("pinning: images get the pushed digest, and the version follows the pinned 
   assert.notEqual(one.metadata.annotations.version, two.metadata.annotations.version, "another build, another version");
   assert.equal(one.metadata.annotations.version, again.metadata.annotations.version, "same build, same version");
   assert.equal(m.spec.components[0]!.properties.image, "reg:5000/c:1.0.0", "the rendered manifest is left alone");
+  assert.equal(comps(one)[0]!.properties.id, "app-c-111111111111", "another image is another component: hosts never change a running one's image");
+  assert.equal(comps(two)[0]!.properties.id, "app-c-222222222222");
+  assert.equal(comps(one)[1]!.properties.id, undefined, "providers keep wadm's id");
 });

@@ -6,8 +6,8 @@ import type { Output } from "../output.js";
 import { resolveConfig } from "../../config/index.js";
 import { UsageError } from "../../errors.js";
 import { portAvailable } from "../../free-port.js";
-import { parseSites, formatSites, type Site } from "../../sites.js";
-import { crossingTopics, loadProject, WORKFLOW_FILE } from "../../workflow/index.js";
+import { formatSites, hubOf, parseSites, type Site } from "../../sites.js";
+import { crossingTopics, crossingTopicsByTier, loadProject, WORKFLOW_FILE } from "../../workflow/index.js";
 import { wholeNumberOption } from "../numeric-option.js";
 
 interface LatticeFlags {
@@ -39,17 +39,32 @@ export function latticeCommand(): Command {
   up.action(async (opts: LatticeFlags) => {
     const out = outputFor(opts);
     const config = resolveConfig(process.cwd(), { ...(opts.lattice ? { lattice: opts.lattice } : {}) });
-    const running = opts.sites !== undefined ? await upSites(opts, up, config.lattice, out) : await upOneSite(opts, config.lattice, out);
+    // Handled from the start: Ctrl-C while the sites come up stops what has started (and
+    // removes the namespaces) instead of leaving it; a second Ctrl-C does not cut that short.
+    const abort = new AbortController();
+    let running: { stop(): Promise<void> } | undefined;
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
       stopping = true;
       out.progress("stopping the lattice…");
+      abort.abort();
+      if (!running) return; // still starting: the start stops what it started (below)
       await running.stop();
       process.exit(0);
     };
-    process.once("SIGINT", () => void stop());
-    process.once("SIGTERM", () => void stop());
+    process.on("SIGINT", () => void stop());
+    process.on("SIGTERM", () => void stop());
+    try {
+      running = opts.sites !== undefined ? await upSites(opts, up, config.lattice, out, abort.signal) : await upOneSite(opts, config.lattice, out);
+    } catch (err) {
+      if (abort.signal.aborted) process.exit(130);
+      throw err;
+    }
+    if (stopping) {
+      await running.stop();
+      process.exit(130);
+    }
     await new Promise(() => {});
   });
   lattice
@@ -109,7 +124,7 @@ async function upOneSite(opts: LatticeFlags, latticeName: string, out: Output) {
   return running;
 }
 
-async function upSites(opts: LatticeFlags, cmd: Command, latticeName: string, out: Output) {
+async function upSites(opts: LatticeFlags, cmd: Command, latticeName: string, out: Output, signal: AbortSignal) {
   const sites = parseSites(opts.sites!);
   for (const flag of ["hosts", "natsPort", "registryPort"]) {
     if (cmd.getOptionValueSource(flag) === "cli") throw new UsageError(`--sites gives every site its own NATS server, host and ports; --${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply`);
@@ -120,6 +135,7 @@ async function upSites(opts: LatticeFlags, cmd: Command, latticeName: string, ou
     sites,
     lattice: latticeName,
     deny,
+    signal,
     ...(opts.heartbeat ? { heartbeatSeconds: opts.heartbeat } : {}),
     ...(opts.cleanup ? { cleanupSeconds: opts.cleanup } : {}),
     onProgress: (l) => out.progress(out.color.dim(l)),
@@ -131,7 +147,7 @@ async function upSites(opts: LatticeFlags, cmd: Command, latticeName: string, ou
   const doc = {
     sites: running.sites.map((s) => ({ name: s.site.name, tier: s.site.tier, hub: s.site.hub, natsUrl: s.natsUrl, jsDomain: s.site.jsDomain, address: s.address, hostId: s.host.id })),
     registryUrl,
-    crossingTopics: deny,
+    crossingTopics: Object.fromEntries(deny),
     export: env,
     logs: running.dir,
   };
@@ -139,7 +155,7 @@ async function upSites(opts: LatticeFlags, cmd: Command, latticeName: string, ou
     `${out.color.green("lattice up")}: ${running.lattice}, ${sites.length} sites`,
     ...running.sites.map((s) => `  ${s.site.name.padEnd(10)} ${s.site.tier.padEnd(6)} ${s.site.hub ? "hub " : "leaf"} ${s.natsUrl}  HTTP producers at http://${s.address}:<PELATO_HTTP_PORT>`),
     `  registry   ${running.registry} (plain http)`,
-    `  crossing   ${deny.length > 0 ? `${deny.join(", ")} (only through JetStream on the leaf links)` : "no topics (no --project with a workflow.yaml)"}`,
+    `  crossing   ${deny.size > 0 ? `${[...deny].map(([tier, topics]) => `${topics.join(", ")} from ${tier}`).join("; ")} (only through JetStream on those leaves' links)` : "no topics (no --project with a workflow.yaml)"}`,
     `  logs       ${running.dir}`,
     "use it from another shell:",
     `  export ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}`,
@@ -150,11 +166,10 @@ async function upSites(opts: LatticeFlags, cmd: Command, latticeName: string, ou
   return running;
 }
 
-/** The project's crossing topics, after checking its targets name the sites' tiers. */
-async function crossingTopicsOf(projectDir: string | undefined, sites: Site[]): Promise<string[]> {
+/** Per leaf tier, the project's crossing topics, after checking its targets name the sites' tiers. */
+async function crossingTopicsOf(projectDir: string | undefined, sites: Site[]): Promise<Map<string, string[]>> {
   const dir = projectDir ?? (existsSync(join(process.cwd(), WORKFLOW_FILE)) ? process.cwd() : undefined);
-  if (dir === undefined) return [];
+  if (dir === undefined) return new Map();
   const project = await loadProject(dir, { tiers: sites.map((s) => s.tier) });
-  const hub = sites.find((s) => s.hub)!;
-  return [...new Set(crossingTopics(project, hub.tier).map((c) => c.topic))];
+  return crossingTopicsByTier(crossingTopics(project, hubOf(sites).tier));
 }

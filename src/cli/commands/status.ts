@@ -13,19 +13,20 @@ export function statusCommand(): Command {
       const out = outputFor(opts);
       const { project, config } = await loadProjectAndConfig(dir, opts);
       await withWadm(config, async (wadm) => {
-        const sites = config.sites ? await sitesSection(wadm.nc, project, config.sites, config.nats.timeoutMs, config.nats.servers, out) : undefined;
+        const sitesNow = async () => (config.sites ? await sitesSection(wadm.nc, project, config.sites, config.lattice, config.nats.timeoutMs, config.nats.servers, out) : undefined);
         let names: string[];
         try {
           names = await projectApplications(wadm, project.name, PROJECT_ANNOTATION);
         } catch (err) {
           // At an edge site whose link is down, wadm (at the hub) cannot answer; what the site
           // itself knows is still worth showing.
+          const sites = await sitesNow();
           if (!sites) throw err;
           out.result({ applications: null, wadm: { error: (err as Error).message }, ...sites.doc }, `${sites.text}\n${out.color.red(`wadm did not answer (${(err as Error).message}): applications unknown`)}`);
           process.exitCode = 1;
           return;
         }
-        let last = await show(wadm, names, out, "", sites);
+        let last = await show(wadm, names, out, "", await sitesNow());
         if (!opts.watch) return;
         // wadm publishes status changes, but not all (none while it waits for hosts): look again
         // on each update and every few seconds, and print only when the picture changed.
@@ -41,7 +42,7 @@ export function statusCommand(): Command {
             if (next.done) break;
             update = updates.next();
           }
-          last = await show(wadm, await projectApplications(wadm, project.name, PROJECT_ANNOTATION), out, last, sites);
+          last = await show(wadm, await projectApplications(wadm, project.name, PROJECT_ANNOTATION), out, last, await sitesNow());
         }
       });
     });
@@ -68,7 +69,7 @@ async function show(wadm: WadmClient, names: string[], out: Output, previous: st
   const table = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
   const comps = apps.flatMap((a) => a.components.map((c) => `  ${a.name}/${c.name}: ${c.status}${c.message ? ` (${c.message})` : ""}`));
   const text = [...(sites ? [sites.text] : []), apps.length === 0 ? "nothing of this project is deployed" : [table, ...comps].join("\n")].join("\n");
-  const shown = out.json ? JSON.stringify(apps) : text;
+  const shown = out.json ? JSON.stringify([apps, sites?.doc]) : text;
   if (shown !== previous) out.result({ applications: apps, ...(sites ? sites.doc : {}) }, text);
   return shown;
 }
