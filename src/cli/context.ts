@@ -25,8 +25,18 @@ export function outputFor(opts: { json?: boolean; verbose?: boolean }): Output {
   return new Output(Boolean(opts.json), Boolean(opts.verbose));
 }
 
-export async function loadProjectAndConfig(dir: string, opts: CommonOptions): Promise<{ project: Project; config: ResolvedConfig }> {
+/** The configuration; with --verbose, where each setting came from (never its value). */
+export function configFor(dir: string, opts: CommonOptions, out?: Output): ResolvedConfig {
   const config = resolveConfig(dir, opts);
+  if (out?.verbose) {
+    const from = (s: string) => (s === "flag" ? "the command line" : s === "environment" ? "the environment" : s);
+    for (const [name, source] of Object.entries(config.sources).sort()) if (source !== "default") out.progress(`setting ${name} from ${from(source)}`);
+  }
+  return config;
+}
+
+export async function loadProjectAndConfig(dir: string, opts: CommonOptions, out?: Output): Promise<{ project: Project; config: ResolvedConfig }> {
+  const config = configFor(dir, opts, out);
   const project = await loadProject(dir, config.sites ? { tiers: config.sites.map((s) => s.tier) } : {});
   return { project, config };
 }

@@ -1,7 +1,7 @@
 // The pipeline's stages (src/pipeline) as the commands run them: with progress for people, run logs
 // and the summaries they print.
 import type { TaskBuildResult } from "../build/index.js";
-import { resolveConfig, type ResolvedConfig } from "../config/index.js";
+import type { ResolvedConfig } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import type { PushEvent, PushReport } from "../oci/index.js";
@@ -10,7 +10,7 @@ import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, setUp
 import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
 import type { WadmClient } from "../wadm/index.js";
 import type { Project } from "../workflow/index.js";
-import type { CommonOptions } from "./context.js";
+import { configFor, type CommonOptions } from "./context.js";
 import type { Output } from "./output.js";
 import { buildProgress } from "./progress.js";
 
@@ -30,7 +30,7 @@ export interface Built {
 /** load → render → write gen/ → build every task (src/pipeline), with progress: the first half of build, push, brush and up. */
 export async function genAndBuild(dir: string, opts: CommonOptions & { toolchain?: ToolchainChoice; container?: boolean; forLocalHost?: boolean }, out: Output): Promise<Built> {
   const started = new Date();
-  const config = resolveConfig(dir, opts);
+  const config = configFor(dir, opts, out);
   const t0 = performance.now();
   const { project, rendered } = await loadAndRender(dir, config);
   const genDir = writeGen(rendered);

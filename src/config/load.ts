@@ -181,6 +181,7 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
   const enableMetrics = parseBoolean(metricsRaw ?? "false");
   if (enableMetrics === undefined) fail("ENABLE_METRICS", `"${metricsRaw}" is not True or False`);
 
+  pairCredentials(sources, fail);
   if (problems.length > 0) throw new InputError(problems);
   return {
     registry: {
@@ -203,6 +204,28 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
     providers: providers as ResolvedConfig["providers"],
     sources,
   };
+}
+
+/**
+ * Credentials go only to the server they were written for: one from a `.env` file is used only
+ * with a server address from that same file (or from a flag or the environment, which the user
+ * chose for this run), never with one another `.env` file set.
+ */
+function pairCredentials(sources: Record<string, ConfigSource>, fail: (name: string, message: string) => void): void {
+  const isFile = (s: ConfigSource | undefined) => s !== undefined && !["flag", "environment", "default"].includes(s);
+  const groups: Array<[string[], string[]]> = [
+    [["REGISTRY_URL"], ["REGISTRY_USER", "REGISTRY_PASSWORD", "REGISTRY_TOKEN_HOSTS"]],
+    [["NATS_URL", "NATS_HOST"], ["NATS_USER", "NATS_PASSWORD", "NATS_TOKEN", "NATS_CREDS", "NATS_NKEY"]],
+  ];
+  for (const [servers, secrets] of groups) {
+    const server = servers.map((n) => sources[n]).find((s) => s !== undefined && s !== "default");
+    for (const name of secrets) {
+      const from = sources[name];
+      if (isFile(from) && isFile(server) && from !== server) {
+        fail(name, `comes from ${from} but the server it is for (${servers.join("/")}) from ${server}: a credential is used only with the server it was written beside; set both in one file`);
+      }
+    }
+  }
 }
 
 function parseRegistry(value: string): { url: string; insecure: boolean } | undefined {

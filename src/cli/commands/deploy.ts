@@ -1,8 +1,7 @@
 import { Command } from "commander";
-import { resolveConfig } from "../../config/index.js";
 import { loadAndRender, pinnedManifests, requireImages } from "../../pipeline/index.js";
 import { writeGen } from "../../render/index.js";
-import { outputFor, withCommonOptions } from "../context.js";
+import { configFor, outputFor, withCommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
 import { withDeployOptions, type DeployFlags } from "../options.js";
 import { deployWithProgress } from "../pipeline.js";
@@ -11,7 +10,7 @@ export function deployCommand(): Command {
   return withDeployOptions(withNatsOptions(withCommonOptions(new Command("deploy").description("publish each task's application to wadm over NATS (its images must be in the registry) and wait until it is deployed"))))
     .action(async (dir: string, opts: DeployFlags) => {
       const out = outputFor(opts);
-      const config = resolveConfig(dir, opts);
+      const config = configFor(dir, opts, out);
       const { project, rendered } = await loadAndRender(dir, config);
       const genDir = writeGen(rendered);
       const digests = await requireImages(rendered, genDir, config.registry);

@@ -1,10 +1,9 @@
 import { Command } from "commander";
 import { relative } from "node:path";
 import { appendRunLog } from "../../metrics/index.js";
-import { resolveConfig } from "../../config/index.js";
 import { loadAndRender } from "../../pipeline/index.js";
 import { writeGen } from "../../render/index.js";
-import { outputFor, withCommonOptions, type CommonOptions } from "../context.js";
+import { configFor, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 
 export function genCommand(): Command {
   return withCommonOptions(new Command("gen").description("render every task into gen/<component>/ (Go project + wadm.yaml) and gen/project.wadm.yaml")).action(
@@ -12,7 +11,7 @@ export function genCommand(): Command {
       const out = outputFor(opts);
       const started = new Date();
       const t0 = performance.now();
-      const config = resolveConfig(dir, opts);
+      const config = configFor(dir, opts, out);
       const { project, rendered } = await loadAndRender(dir, config);
       const genDir = writeGen(rendered);
       const seconds = (performance.now() - t0) / 1000;

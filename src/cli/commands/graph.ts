@@ -8,7 +8,7 @@ export function graphCommand(): Command {
     .addOption(new Option("--format <format>", "graph language").choices(["mermaid", "dot"]).default("mermaid"))
     .action(async (dir: string, opts: CommonOptions & { format: GraphFormat }) => {
       const out = outputFor(opts);
-      const { project, config } = await loadProjectAndConfig(dir, opts);
+      const { project, config } = await loadProjectAndConfig(dir, opts, out);
       // The hub of PELATO_SITES when given (it need not be a `cloud` site), else `cloud`.
       const graph = pipelineGraph(project, config.httpPort, config.sites ? hubOf(config.sites).tier : undefined);
       const text = renderGraph(graph, opts.format);

@@ -11,7 +11,7 @@ export function statusCommand(): Command {
     .option("--watch", "keep following wadm's status updates (Ctrl-C to stop)")
     .action(async (dir: string, opts: CommonOptions & { watch?: boolean }) => {
       const out = outputFor(opts);
-      const { project, config } = await loadProjectAndConfig(dir, opts);
+      const { project, config } = await loadProjectAndConfig(dir, opts, out);
       await withWadm(config, async (wadm) => {
         const sitesNow = async () => (config.sites ? await sitesSection(wadm.nc, project, config.sites, config.lattice, config.nats.timeoutMs, config.nats.servers, out) : undefined);
         let names: string[];

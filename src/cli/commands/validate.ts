@@ -5,7 +5,7 @@ export function validateCommand(): Command {
   return withCommonOptions(new Command("validate").description("check workflow.yaml and the tasks' Go files; report every problem at once")).action(
     async (dir: string, opts: CommonOptions) => {
       const out = outputFor(opts);
-      const { project } = await loadProjectAndConfig(dir, opts);
+      const { project } = await loadProjectAndConfig(dir, opts, out);
       const tasks = project.tasks.map((t) => ({ name: t.name, component: t.component_name, type: t.type, targets: t.targets, code: t.codePath }));
       out.result({ project: project.name, tasks }, `${out.color.green("ok")}: ${project.name}: ${tasks.length} task${tasks.length === 1 ? "" : "s"} valid`);
     },
