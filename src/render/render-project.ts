@@ -37,7 +37,6 @@ export interface RenderedProject {
 export const TASK_FILE = "exec_task.go";
 export const HANDLER_FILE = "pelato_main.go";
 export const MANIFEST_FILE = "wadm.yaml";
-export const PROJECT_MANIFEST_FILE = "project.wadm.yaml";
 const VERSION_PLACEHOLDER = "PELATO_VERSION"; // upper case: no component name can contain it
 
 const liquid = new Liquid({ root: join(TEMPLATES_DIR, "tasks"), strictVariables: true, strictFilters: true, cache: true });
@@ -48,7 +47,6 @@ export async function renderProject(project: Project, options: RenderOptions): P
   const tasks = await Promise.all(project.tasks.map((task) => renderTask(task, project.name, options, shared)));
   const files = new Map<string, string>();
   for (const t of tasks) for (const [path, content] of t.files) files.set(`${t.dir}/${path}`, content);
-  files.set(PROJECT_MANIFEST_FILE, tasks.map((t) => t.files.get(MANIFEST_FILE)!).join("---\n"));
   return { project, tasks, files };
 }
 

@@ -37,7 +37,7 @@ test("init scaffolds a project that validates, generates and graphs; it never ov
     assert.equal(gen.code, 0, gen.stderr);
     assert.deepEqual(JSON.parse(gen.stdout).tasks.map((t: { component: string }) => t.component), ["celsius_to_kelvin_conversion", "temp_filter"]);
     assert.ok(existsSync(join(dir, "gen", "temp_filter", "wadm.yaml")));
-    assert.ok(existsSync(join(dir, "gen", "project.wadm.yaml")));
+    assert.ok(!existsSync(join(dir, "gen", "project.wadm.yaml")), "no multi-document file wadm would refuse");
     const again = pelatod(["init", dir]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /already exists/);
@@ -124,7 +124,7 @@ test("secrets from the environment never reach output or gen/", () => {
     const all = pelatod(["validate", p.dir, "--json"], { env: { REGISTRY_PASSWORD: "s3cr3t-pw", NATS_PORT: "x" } });
     assert.equal(all.code, 2);
     assert.ok(!all.stdout.includes("s3cr3t-pw"));
-    const generated = readFileSync(join(p.dir, "gen", "project.wadm.yaml"), "utf8") + readFileSync(join(p.dir, "metrics.yaml"), "utf8");
+    const generated = readFileSync(join(p.dir, "gen", "temp_filter", "wadm.yaml"), "utf8") + readFileSync(join(p.dir, "gen", "celsius_to_kelvin_conversion", "wadm.yaml"), "utf8") + readFileSync(join(p.dir, "metrics.yaml"), "utf8");
     assert.ok(!generated.includes("s3cr3t-pw"));
     assert.match(generated, /registry\.example:5000\/temp_filter:1\.0\.2/);
   } finally {

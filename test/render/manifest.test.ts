@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { appFromManifest } from "../../src/host/index.js";
-import { DEFAULT_CONCURRENCY, MANIFEST_FILE, PROJECT_MANIFEST_FILE, renderProject } from "../../src/render/index.js";
+import { DEFAULT_CONCURRENCY, MANIFEST_FILE, renderProject } from "../../src/render/index.js";
 import { project, RENDER_OPTIONS, task } from "../helpers/fixtures.js";
 
 type Component = { name: string; type: string; properties: { image: string; config?: { properties: Record<string, string> }[] }; traits: { type: string; properties: Record<string, unknown> }[] };
@@ -87,8 +87,8 @@ test("versions change only for the task whose rendered content changed", async (
   assert.notEqual(topicChanged.tasks[1]!.version, before.tasks[1]!.version);
 });
 
-test("project.wadm.yaml holds every task's application", async () => {
+test("gen writes one application per task and no multi-document file (wadm's loader takes one document)", async () => {
   const r = await renderProject(project([task({ component_name: "a" }), task({ component_name: "b" })]), RENDER_OPTIONS);
-  const docs = r.files.get(PROJECT_MANIFEST_FILE)!.split(/^---$/m).map((d) => parse(d));
-  assert.deepEqual(docs.map((d) => d.metadata.name), ["a", "b"]);
+  assert.deepEqual([...r.files.keys()].filter((f) => f.endsWith(".yaml")).sort(), [`a/${MANIFEST_FILE}`, `b/${MANIFEST_FILE}`]);
+  for (const t of r.tasks) assert.equal(parse(t.files.get(MANIFEST_FILE)!).metadata.name, t.dir);
 });

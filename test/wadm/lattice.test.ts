@@ -200,3 +200,24 @@ test("status --watch prints the table again when wadm reports a change", async (
     watch.kill("SIGINT");
   }
 });
+
+test("what gen writes is what wadm takes: each gen/<component>/wadm.yaml of a 3-task project, sent as written to model.put, is created (what gen/project.wadm.yaml was, wadm refused)", async () => {
+  const three = tempProject({ "tasks/echo.go": "package main\n\nfunc exec_task(arg string) string { return arg }\n" }, EXAMPLE);
+  const nc = await connect({ servers: nats.url });
+  try {
+    writeFileSync(join(three.dir, "workflow.yaml"), readFileSync(join(three.dir, "workflow.yaml"), "utf8") + "  - {name: Echo, type: processor_nats, code: echo.go, targets: [cloud], source_topic: e.in, dest_topic: e.out, component_name: put_echo, version: 0.1.0}\n");
+    const gen = pelatod(["gen", three.dir], { env: env() });
+    assert.equal(gen.code, 0, gen.stderr);
+    const put = async (text: string) => (await nc.request("wadm.api.default.model.put", text, { timeout: 5000 })).json<{ result: string; message: string }>();
+    for (const component of ["celsius_to_kelvin_conversion", "temp_filter", "put_echo"]) {
+      const text = readFileSync(join(three.dir, "gen", component, "wadm.yaml"), "utf8");
+      const reply = await put(text.replace(/^(\s+version: )(.*)$/m, "$1$2-put"));
+      assert.equal(reply.result, "created", `${component}: ${reply.message}`);
+    }
+    const joined = ["celsius_to_kelvin_conversion", "temp_filter"].map((c) => readFileSync(join(three.dir, "gen", c, "wadm.yaml"), "utf8")).join("---\n");
+    assert.equal((await put(joined)).result, "error", "the multi-document file gen no longer writes: wadm's loader refuses it");
+  } finally {
+    await nc.close();
+    three.cleanup();
+  }
+});

@@ -6,7 +6,7 @@ import { writeGen } from "../../render/index.js";
 import { configFor, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 
 export function genCommand(): Command {
-  return withCommonOptions(new Command("gen").description("render every task into gen/<component>/ (Go project + wadm.yaml) and gen/project.wadm.yaml")).action(
+  return withCommonOptions(new Command("gen").description("render every task into gen/<component>/: its Go project and its wadm.yaml (one application each, as wadm takes them)")).action(
     async (dir: string, opts: CommonOptions) => {
       const out = outputFor(opts);
       const started = new Date();
