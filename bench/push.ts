@@ -62,7 +62,7 @@ async function theirs(set: Named[], layout: string): Promise<number> {
   const reg = await startRegistry();
   try {
     const t0 = performance.now();
-    await Promise.all(set.map((n) => skopeo(["copy", "--quiet", "--dest-tls-verify=false", `oci:${layout}:${n.name}:1.0.0`, `docker://${reg.host}/${n.name}:1.0.0`])));
+    await Promise.all(set.map((n) => skopeo(["copy", "--quiet", "--dest-tls-verify=false", `oci:${join(layout, n.name)}:1.0.0`, `docker://${reg.host}/${n.name}:1.0.0`])));
     return performance.now() - t0;
   } finally {
     await reg.stop();
@@ -71,8 +71,7 @@ async function theirs(set: Named[], layout: string): Promise<number> {
 
 async function compare(label: string, set: Named[], tmp: string, skopeoStartupMs: number) {
   const layout = join(tmp, label);
-  const l = new OciLayout(layout);
-  for (const n of set) await pushArtifact(l.repository(n.name), n.artifact, "1.0.0");
+  for (const n of set) await pushArtifact(new OciLayout(join(layout, n.name)).target(), n.artifact, "1.0.0");
   const bytes = set.reduce((s, n) => s + n.artifact.layer.bytes.length + n.artifact.config.bytes.length + n.artifact.manifest.bytes.length, 0);
   await ours(set); // warm-up: connections, JIT
   await theirs(set, layout);

@@ -7,9 +7,11 @@ import { ANNOTATION, OCI_INDEX, type Blob, type Descriptor } from "./media-types
 import type { FetchedManifest, Target } from "./target.js";
 
 // An OCI image layout folder (image-spec image-layout.md): `oci-layout`, `index.json` and
-// content-addressed `blobs/<alg>/<hex>`. It is what push writes when no registry is configured;
-// skopeo, oras and crane read it as `oci:<dir>:<ref>`. Every file is written to a temporary
-// name and renamed, so a reader never sees half a blob or half an index.
+// content-addressed `blobs/<alg>/<hex>`, holding one repository whose entries are named by tag.
+// It is what push writes when no registry is configured, one per component; skopeo reads it as
+// `oci:<dir>:<tag>`, oras as `--oci-layout <dir>:<tag>` (oras splits at the last colon, so a
+// name holding a colon itself, as `component:tag` did, cannot be addressed). Every file is
+// written to a temporary name and renamed, so a reader never sees half a blob or half an index.
 
 export const LAYOUT_VERSION = "1.0.0";
 
@@ -26,9 +28,9 @@ export class OciLayout {
     if (!existsSync(join(dir, "index.json"))) this.writeIndex({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] });
   }
 
-  /** A view of the layout for one repository: its tags are stored as ref names "<name>:<tag>". */
-  repository(name: string): Target {
-    return new LayoutRepository(this, name);
+  /** The layout as a push/pull target: its tags are the entries' ref names. */
+  target(): Target {
+    return new LayoutRepository(this);
   }
 
   blobPath(digest: string): string {
@@ -86,11 +88,8 @@ export class OciLayout {
 
 class LayoutRepository implements Target {
   readonly location: string;
-  constructor(
-    private readonly layout: OciLayout,
-    readonly name: string,
-  ) {
-    this.location = `${layout.dir} (${name})`;
+  constructor(private readonly layout: OciLayout) {
+    this.location = layout.dir;
   }
 
   async blobExists(digest: string): Promise<boolean> {
@@ -110,25 +109,21 @@ class LayoutRepository implements Target {
 
   async resolve(reference: string): Promise<Descriptor | undefined> {
     const manifests = this.layout.readIndex().manifests;
-    const found = reference.includes(":") ? manifests.find((m) => m.digest === reference) : manifests.find((m) => m.annotations?.[ANNOTATION.refName] === this.refName(reference));
+    const found = reference.includes(":") ? manifests.find((m) => m.digest === reference) : manifests.find((m) => m.annotations?.[ANNOTATION.refName] === reference);
     return found && this.layout.hasBlob(found) ? { mediaType: found.mediaType, digest: found.digest, size: found.size } : undefined;
   }
 
   async fetchManifest(reference: string): Promise<FetchedManifest> {
     const descriptor = await this.resolve(reference);
-    if (!descriptor) throw new NotFoundError({ registry: `oci-layout:${this.layout.dir}`, repository: this.name, method: "read", what: `manifest ${reference}`, status: 404, codes: [] });
+    if (!descriptor) throw new NotFoundError({ registry: `oci-layout:${this.layout.dir}`, method: "read", what: `manifest ${reference}`, status: 404, codes: [] });
     const bytes = this.layout.readBlob(descriptor);
     return { descriptor, bytes, manifest: JSON.parse(new TextDecoder().decode(bytes)) as FetchedManifest["manifest"] };
   }
 
   async pushManifest(reference: string, manifest: Blob): Promise<Descriptor> {
     this.layout.writeBlob(manifest);
-    this.layout.tag(reference.includes(":") ? undefined : this.refName(reference), manifest.descriptor);
+    this.layout.tag(reference.includes(":") ? undefined : reference, manifest.descriptor);
     return manifest.descriptor;
-  }
-
-  private refName(tag: string): string {
-    return `${this.name}:${tag}`;
   }
 }
 

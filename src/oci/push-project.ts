@@ -168,15 +168,13 @@ function registryDestination(o: PushOptions): Destination {
   };
 }
 
+/** One OCI layout per component, `<dir>/<component>`, its entries named by version. */
 function layoutDestination(dir: string): Destination {
-  let layout: OciLayout | undefined;
   return {
     kind: "oci-layout",
     location: dir,
-    ready: async () => {
-      layout = new OciLayout(dir);
-    },
-    open: (component, tag) => ({ target: layout!.repository(component), ref: `oci:${dir}:${component}:${tag}`, repository: component }),
+    ready: async () => {},
+    open: (component, tag) => ({ target: new OciLayout(join(dir, component)).target(), ref: `oci:${join(dir, component)}:${tag}`, repository: component }),
     close: async () => {},
   };
 }

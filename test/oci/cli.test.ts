@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pelatod } from "../helpers/cli.js";
+import { setupBinary } from "../helpers/servers.js";
 import { EXAMPLE, tempProject } from "../helpers/project.js";
 import { freePort, startRegistry, type RunningRegistry } from "./helpers/registry.js";
 import { inspectRaw, skopeo } from "./helpers/skopeo.js";
@@ -65,23 +68,33 @@ describe("pelatod push / brush", () => {
     assert.deepEqual(second.tasks.map((t) => t.manifestDigest).sort(), out.tasks.map((t) => t.manifestDigest).sort());
   });
 
-  test("without REGISTRY_URL, push writes an OCI layout at .pelato/oci that skopeo reads, with the same digests as the registry's", async () => {
+  test("without REGISTRY_URL, push writes an OCI layout per component at .pelato/oci/<component>, entries named by version, that skopeo and oras read, with the same digests as the registry's", async () => {
     const toRegistry = pelatod(["push", project.dir], { env: env({ REGISTRY_URL: reg.host }) });
     assert.equal(toRegistry.code, 0, toRegistry.stderr);
     const r = pelatod(["push", project.dir], { env: env() });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /OCI layout .*\.pelato\/oci \(no REGISTRY_URL set\): pushed 2/);
-    const layout = join(project.dir, ".pelato", "oci");
-    const index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8")) as { manifests: { digest: string; annotations: Record<string, string> }[] };
-    assert.equal(index.manifests.length, 2);
-    for (const m of index.manifests) {
-      const ref = m.annotations["org.opencontainers.image.ref.name"]!;
-      const raw = await skopeo(["inspect", "--raw", `oci:${layout}:${ref}`]);
+    const oci = join(project.dir, ".pelato", "oci");
+    assert.deepEqual(readdirSync(oci).sort(), ["celsius_to_kelvin_conversion", "temp_filter"]);
+    for (const [component, version] of [["celsius_to_kelvin_conversion", "1.0.0"], ["temp_filter", "1.0.2"]] as const) {
+      const layout = join(oci, component);
+      const index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8")) as { manifests: { digest: string; annotations: Record<string, string> }[] };
+      assert.deepEqual(index.manifests.map((m) => m.annotations["org.opencontainers.image.ref.name"]), [version]);
+      const raw = await skopeo(["inspect", "--raw", `oci:${layout}:${version}`]);
       const manifest = JSON.parse(raw) as { layers: { digest: string }[] };
-      const component = ref.split(":")[0]!;
       assert.deepEqual(new Uint8Array(readFileSync(join(layout, "blobs", "sha256", manifest.layers[0]!.digest.slice(7)))), builtWasm(project.dir, component));
       // Same sources, same created time: the layout holds the very manifest the registry got.
-      assert.equal(await inspectRaw(`${reg.host}/${ref}`), raw);
+      assert.equal(await inspectRaw(`${reg.host}/${component}:${version}`), raw);
+      // oras, as its docs show it: `--oci-layout <dir>:<tag>`.
+      const pulled = mkdtempSync(join(tmpdir(), "pelato-oras-"));
+      try {
+        execFileSync(setupBinary("oras.sh"), ["pull", "--oci-layout", `${layout}:${version}`, "-o", pulled], { stdio: "pipe" });
+        const files = readdirSync(pulled);
+        assert.equal(files.length, 1, `oras pulled ${files.join(", ")}`);
+        assert.deepEqual(new Uint8Array(readFileSync(join(pulled, files[0]!))), builtWasm(project.dir, component));
+      } finally {
+        rmSync(pulled, { recursive: true, force: true });
+      }
     }
   });
 

@@ -5,7 +5,7 @@ import { toolchainOption } from "../options.js";
 
 export function pushCommand(): Command {
   return withCommonOptions(
-    new Command("push").description("gen and build, then publish each component as a Wasm OCI artifact: to REGISTRY_URL, or without one to <project>/.pelato/oci (an OCI image layout)"),
+    new Command("push").description("gen and build, then publish each component as a Wasm OCI artifact: to REGISTRY_URL, or without one to <project>/.pelato/oci/<component> (an OCI image layout per component, entries named by version)"),
   )
     .addOption(toolchainOption())
     .action(async (dir: string, opts: CommonOptions & { toolchain: ToolchainChoice }) => {
