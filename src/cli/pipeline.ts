@@ -6,7 +6,7 @@ import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import type { PushEvent, PushReport } from "../oci/index.js";
 import { leafDenySnippet } from "../lattice/index.js";
-import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, setUpCrossings } from "../pipeline/index.js";
+import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, recordDeployed, setUpCrossings } from "../pipeline/index.js";
 import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
 import type { WadmClient } from "../wadm/index.js";
 import type { Project } from "../workflow/index.js";
@@ -115,14 +115,20 @@ export async function deployWithProgress(wadm: WadmClient, manifests: Manifest[]
   }
   const streams = plans.map((p) => ({ topic: p.crossing.topic, stream: p.forward.name, from: p.captures.map((c) => c.domain), to: p.forward.domain, limits: p.crossing.limits }));
   const last = new Map<string, string>();
-  const deployed = await deployAndWait(wadm, manifests, {
-    ...(opts.wait ? { waitMs: opts.waitTimeout * 1000 } : {}),
-    onStep: (s) => out.progress(`${s.step === "unchanged" ? out.color.dim("unchanged") : out.color.cyan("deploying")} ${s.name} ${out.color.dim(s.version)}`),
-    onStatus: (name, st) => {
-      const line = `${st.type}${st.message ? `: ${st.message}` : ""}`;
-      if (last.get(name) !== line) out.progress(`  ${name}: ${line}`);
-      last.set(name, line);
-    },
-  });
+  // Recorded whether or not the wait succeeds: what was put is on the lattice either way.
+  let deployed: Awaited<ReturnType<typeof deployAndWait>>;
+  try {
+    deployed = await deployAndWait(wadm, manifests, {
+      ...(opts.wait ? { waitMs: opts.waitTimeout * 1000 } : {}),
+      onStep: (s) => out.progress(`${s.step === "unchanged" ? out.color.dim("unchanged") : out.color.cyan("deploying")} ${s.name} ${out.color.dim(s.version)}`),
+      onStatus: (name, st) => {
+        const line = `${st.type}${st.message ? `: ${st.message}` : ""}`;
+        if (last.get(name) !== line) out.progress(`  ${name}: ${line}`);
+        last.set(name, line);
+      },
+    });
+  } finally {
+    recordDeployed(project.dir, wadm.lattice, manifests.map((m) => m.metadata.name), project.name);
+  }
   return { ...deployed, streams };
 }

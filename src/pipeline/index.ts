@@ -5,5 +5,6 @@ export { buildTasks, type BuildStageOptions, type ToolchainSelection } from "./b
 export { loadAndRender } from "./render.js";
 export { pushBuilt, type BuiltComponent, type PushedTask } from "./push.js";
 export { deployAndWait, pinnedManifests, requireImages, type DeployStageOptions } from "./deploy.js";
-export { removeFromLattice } from "./remove.js";
+export { findProjectApplications, removeFromLattice, type ProjectFinding } from "./remove.js";
+export { forgetDeployed, readDeployed, recordDeployed } from "./deployed-record.js";
 export { setUpCrossings } from "./crossings.js";

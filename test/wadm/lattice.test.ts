@@ -216,8 +216,46 @@ test("what gen writes is what wadm takes: each gen/<component>/wadm.yaml of a 3-
     }
     const joined = ["celsius_to_kelvin_conversion", "temp_filter"].map((c) => readFileSync(join(three.dir, "gen", c, "wadm.yaml"), "utf8")).join("---\n");
     assert.equal((await put(joined)).result, "error", "the multi-document file gen no longer writes: wadm's loader refuses it");
+    for (const component of ["celsius_to_kelvin_conversion", "temp_filter", "put_echo"]) await nc.request(`wadm.api.default.model.del.${component}`, "", { timeout: 5000 });
   } finally {
     await nc.close();
     three.cleanup();
+  }
+});
+
+test("remove finds what this folder deployed after project_name changed, leaves a name another project took over, and with --original removes what the original PELATO named after the tasks", async () => {
+  const renamed = tempProject({}, EXAMPLE);
+  const other = tempProject({}, EXAMPLE);
+  const nc = await connect({ servers: nats.url });
+  try {
+    const wf = join(renamed.dir, "workflow.yaml");
+    // wadm refuses application names with spaces, so the original PELATO could deploy only tasks named without them.
+    const text = readFileSync(wf, "utf8").replaceAll("component_name: ", "component_name: ren_").replace("name: Data filter", "name: Data_filter");
+    writeFileSync(wf, text);
+    assert.equal(pelatod(["brush", renamed.dir, "--no-wait"], { env: env() }).code, 0);
+    writeFileSync(wf, text.replace("project_name: Temperature data analysis", "project_name: Renamed analysis"));
+    // Another project takes one of the names over (its own annotation).
+    const owf = join(other.dir, "workflow.yaml");
+    writeFileSync(owf, readFileSync(owf, "utf8").replace("project_name: Temperature data analysis", "project_name: Taker").replace("component_name: temp_filter", "component_name: ren_temp_filter"));
+    writeFileSync(join(other.dir, "tasks", "filter.go"), readFileSync(join(other.dir, "tasks", "filter.go"), "utf8").replace("400", "401"));
+    assert.equal(pelatod(["brush", other.dir, "--no-wait"], { env: env() }).code, 0);
+    // What the original PELATO deployed for the "Data_filter" task: its name, no pelatod annotation.
+    const original = { apiVersion: "core.oam.dev/v1beta1", kind: "Application", metadata: { name: "Data_filter", annotations: { version: "v0.0.1" } }, spec: { components: [{ name: "temp_filter", type: "component", properties: { image: `${registry.host}/temp_filter:1.0.2` }, traits: [{ type: "spreadscaler", properties: { instances: 1 } }] }] } };
+    const put = (await nc.request("wadm.api.default.model.put", JSON.stringify(original), { timeout: 5000 })).json<{ result: string; message: string }>();
+    assert.equal(put.result, "created", put.message);
+
+    const r = pelatod(["remove", renamed.dir, "--json"], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).removed, ["ren_celsius_to_kelvin_conversion"], "found by .pelato/deployed.json under its old project_name; ren_temp_filter is Taker's now");
+    assert.deepEqual((await models()).map((m) => m.name).sort(), ["Data_filter", "celsius_to_kelvin_conversion", "ren_temp_filter"], "Taker's two stay");
+    const withOriginal = pelatod(["remove", renamed.dir, "--original", "--json"], { env: env() });
+    assert.equal(withOriginal.code, 0, withOriginal.stderr);
+    assert.deepEqual(JSON.parse(withOriginal.stdout), { ok: true, removed: ["Data_filter"], original: ["Data_filter"] });
+    assert.deepEqual((await models()).map((m) => m.name).sort(), ["celsius_to_kelvin_conversion", "ren_temp_filter"]);
+    pelatod(["remove", other.dir], { env: env() });
+  } finally {
+    await nc.close();
+    renamed.cleanup();
+    other.cleanup();
   }
 });
