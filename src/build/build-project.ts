@@ -17,6 +17,8 @@ export interface BuildOptions {
   cache?: ComponentCache;
   signal?: AbortSignal;
   onEvent?: (event: BuildEvent) => void;
+  /** Where the project's modules were downloaded (downloadModules); builds read it only. */
+  modCache?: string;
 }
 
 export type TaskBuildResult =
@@ -78,6 +80,7 @@ async function buildTask(
           workDir,
           signal: o.signal ?? new AbortController().signal,
           onOutput: (line) => o.onEvent?.({ type: "output", component, line }),
+          ...(o.modCache ? { modCache: o.modCache } : {}),
         });
         entry = o.cache.put(key, bytes, { toolchain: o.toolchain.name, seconds: (performance.now() - started) / 1000 });
       } finally {

@@ -68,6 +68,7 @@ async function linkedPackages(job: BuildJob): Promise<string[]> {
 }
 
 export function goEnv(): NodeJS.ProcessEnv {
-  // GOFLAGS from the user's shell could change the output behind the cache's back.
-  return { ...process.env, GOOS: "wasip1", GOARCH: "wasm", CGO_ENABLED: "0", GOFLAGS: "-mod=mod", GOWORK: "off" };
+  // GOFLAGS from the user's shell could change the output behind the cache's back (downloading
+  // honours it). -mod=readonly: nothing is resolved at build time that go.sum does not pin.
+  return { ...process.env, GOOS: "wasip1", GOARCH: "wasm", CGO_ENABLED: "0", GOFLAGS: "-mod=readonly", GOWORK: "off", GOPROXY: "off" };
 }

@@ -7,3 +7,4 @@ export { findTinygoImage, tinygoImageTag, type ContainerEngine } from "./tinygo-
 export { TOOLCHAIN_CHOICES, TOOLCHAIN_NAMES, type Toolchain, type ToolchainChoice, type ToolchainName } from "./toolchain.js";
 export { componentize, WIT_DIR } from "./componentize.js";
 export { pickToolchain, type ToolchainPick } from "./pick-toolchain.js";
+export { downloadModules } from "./go-modules.js";

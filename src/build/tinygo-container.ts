@@ -2,7 +2,7 @@ import { tinygoWorld } from "./tinygo-source.js";
 import type { ContainerEngine } from "./tinygo-image.js";
 
 /** Where the build's folders appear inside the container. */
-export const MOUNTS = { src: "/src", wit: "/wit", out: "/out", cache: "/cache" } as const;
+export const MOUNTS = { src: "/src", wit: "/wit", out: "/out", cache: "/cache", modCache: "/gomod" } as const;
 export const COMPONENT_FILE = "component.wasm";
 
 /** Longest one task's build may take in the container before it is killed. Default: 10 min. */
@@ -43,13 +43,16 @@ export interface ContainerRun {
   gid: number;
   world: string;
   scheduler?: TinygoScheduler;
+  /** The module cache with the project's modules, downloaded and verified before: mounted read-only. */
+  modCache?: string;
 }
 
 /**
  * `docker|podman create` arguments for one build (started with `start -a`, so that the time limit
- * counts from a container that exists and can be removed by name). No network (the build needs none: the task may
- * use only the standard library, and a module it names cannot be fetched), the caller's uid so
- * outputs are the user's, a read-only root with a private /tmp, no capabilities.
+ * counts from a container that exists and can be removed by name). No network: the modules the
+ * project pins were downloaded and verified before, and are mounted read-only with module lookup
+ * off, so nothing go.sum does not pin can be resolved. The caller's uid so outputs are the
+ * user's, a read-only root with a private /tmp, no capabilities.
  */
 export function containerCreateArgs(r: ContainerRun): string[] {
   return [
@@ -62,6 +65,8 @@ export function containerCreateArgs(r: ContainerRun): string[] {
     "-v", `${r.wit}:${MOUNTS.wit}:ro`,
     "-v", `${r.out}:${MOUNTS.out}`,
     "-v", `${r.cache}:${MOUNTS.cache}`,
+    ...(r.modCache ? ["-v", `${r.modCache}:${MOUNTS.modCache}:ro`, "-e", `GOMODCACHE=${MOUNTS.modCache}`] : []),
+    "-e", "GOFLAGS=-mod=readonly", "-e", "GOPROXY=off",
     "-w", MOUNTS.src,
     r.image,
     "tinygo", ...tinygoBuildArgs(r.world, MOUNTS.wit, `${MOUNTS.out}/${COMPONENT_FILE}`, r.scheduler),

@@ -78,6 +78,11 @@ export class TinygoToolchain implements Toolchain {
       run = await compile("asyncify");
     }
     const output = String(run.all ?? "");
+    if (run.exitCode !== 0 && STD_NET.test(output)) {
+      throw new RuntimeFailure(
+        `${job.task.dir} depends on Go's net package (through a module it imports), which this TinyGo image cannot compile: TinyGo's own net, the git submodule tinygo-org/net, is on no registry reachable here; build it with --toolchain go`,
+      );
+    }
     if (run.exitCode !== 0) {
       const diagnostics = mapTinygoOutput(output, job.task.task.codePath, `gen/${job.task.dir}`, this.#o.container ? undefined : dirs.src);
       // Without a file:line:col the failure is the toolchain's (wasm-opt, wasm-tools, a crash), not the task's.
@@ -93,7 +98,7 @@ export class TinygoToolchain implements Toolchain {
     mkdirSync(cache, { recursive: true });
     const name = `pelato-tinygo-${job.task.dir.replace(/[^A-Za-z0-9_.-]/g, "-")}-${randomBytes(4).toString("hex")}`;
     // Run by ID, not tag: exactly the image whose digest is in the cache key, even if the tag moved since.
-    const args = containerCreateArgs({ engine, image: id, name, ...dirs, cache, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, world, scheduler });
+    const args = containerCreateArgs({ engine, image: id, name, ...dirs, cache, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, world, scheduler, ...(job.modCache ? { modCache: job.modCache } : {}) });
     // Killing the engine's client leaves the container behind: it is removed by name.
     const remove = () => execa(engine, ["rm", "-f", name], { reject: false });
     const created = await execa(engine, args, { all: true, reject: false, cancelSignal: job.signal, timeout: CREATE_TIMEOUT_MS });
@@ -116,7 +121,7 @@ export class TinygoToolchain implements Toolchain {
   }
 
   async #runLocal(job: BuildJob, dirs: { src: string; wit: string; out: string }, world: string, scheduler: TinygoScheduler) {
-    const env = { ...process.env, GOFLAGS: "-mod=mod", GOWORK: "off" };
+    const env = { ...process.env, GOFLAGS: "-mod=readonly", GOWORK: "off", GOPROXY: "off" };
     const child = execa("tinygo", tinygoBuildArgs(world, dirs.wit, join(dirs.out, COMPONENT_FILE), scheduler), { cwd: dirs.src, env, all: true, reject: false, cancelSignal: job.signal, timeout: this.#o.timeoutMs });
     const result = await settle(child, job);
     if (result.isCanceled || result.timedOut) throw new RuntimeFailure(`build of ${job.task.dir} was ${result.timedOut ? "stopped by its time limit" : "cancelled"}`);
@@ -124,6 +129,9 @@ export class TinygoToolchain implements Toolchain {
     return result;
   }
 }
+
+/** Errors from mainline Go's own net package: TinyGo compiled it because its replacement is missing. */
+const STD_NET = /\/go\/src\/net\/\S+\.go:\d+/;
 
 /** Streams a child's output, line by line, to the job's progress, and waits for it. */
 async function settle<T extends ResultPromise<{ all: true; reject: false }>>(child: T, job: BuildJob): Promise<Awaited<T>> {

@@ -10,6 +10,8 @@ export interface BuildJob {
   signal: AbortSignal;
   /** Compiler output, line by line, for progress. */
   onOutput?: (line: string) => void;
+  /** The module cache holding the project's modules, downloaded and verified (downloadModules). */
+  modCache?: string;
 }
 
 /** Turns a rendered Go project into a WebAssembly component (WASI 0.2). */

@@ -5,7 +5,7 @@ import { WORKFLOW_FILE } from "../workflow/index.js";
 import { Coalescer } from "./debounce.js";
 
 /** What a project's pipeline is made of: the workflow, the task files, the settings. */
-export const WATCHED = [WORKFLOW_FILE, "tasks", ".env"];
+export const WATCHED = [WORKFLOW_FILE, "tasks", ".env", "go.mod", "go.sum"];
 // Editors' swap, backup and lock files: never a task, and often many of them per save.
 const EDITOR_TEMP = /(^|[/\\])(\.#[^/\\]*|#[^/\\]*#|[^/\\]*~|[^/\\]*\.sw[a-p]|4913|\.goutputstream-[^/\\]*)$/;
 

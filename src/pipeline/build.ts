@@ -21,7 +21,8 @@ export interface BuildStageOptions {
 /** Builds every rendered task with one toolchain choice: the build stage of the CLI and of the daemon's toolbox. */
 export async function buildTasks(rendered: RenderedProject, genDir: string, o: BuildStageOptions): Promise<TaskBuildResult[]> {
   // Loaded on use: the build stage pulls in jco and binaryen, which other stages never need.
-  const { buildProject, pickToolchain } = await import("../build/index.js");
+  const { buildProject, downloadModules, pickToolchain } = await import("../build/index.js");
   const toolchain = "choice" in o.toolchain ? await pickToolchain(o.toolchain.choice, { container: o.toolchain.container, preinitialize: !o.toolchain.forLocalHost }) : o.toolchain;
-  return buildProject(rendered, genDir, { toolchain, parallel: o.parallel, ...(o.signal ? { signal: o.signal } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+  const modCache = await downloadModules(rendered.project.dir, rendered.project.goModules, o.signal);
+  return buildProject(rendered, genDir, { toolchain, parallel: o.parallel, ...(o.signal ? { signal: o.signal } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(modCache ? { modCache } : {}) });
 }

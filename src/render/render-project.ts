@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { Liquid } from "liquidjs";
 import { stringify } from "yaml";
 import { TEMPLATES_DIR } from "../paths.js";
-import type { Project, Task } from "../workflow/index.js";
+import { taskModuleKey, type GoRequire, type Project, type Task } from "../workflow/index.js";
 import { goString } from "./go-literal.js";
 import { taskManifest, type ManifestOptions } from "./manifest.js";
 import { TEMPLATES, type TemplateInfo } from "./templates.js";
@@ -44,13 +44,14 @@ const liquid = new Liquid({ root: join(TEMPLATES_DIR, "tasks"), strictVariables:
 /** Renders every task into its Go project and manifest, in memory; writing is the caller's. */
 export async function renderProject(project: Project, options: RenderOptions): Promise<RenderedProject> {
   const shared = sharedGoFiles();
-  const tasks = await Promise.all(project.tasks.map((task) => renderTask(task, project.name, options, shared)));
+  const tasks = await Promise.all(project.tasks.map((task) => renderTask(task, project, options, shared)));
   const files = new Map<string, string>();
   for (const t of tasks) for (const [path, content] of t.files) files.set(`${t.dir}/${path}`, content);
   return { project, tasks, files };
 }
 
-async function renderTask(task: Task, projectName: string, options: RenderOptions, shared: Map<string, string>): Promise<RenderedTask> {
+async function renderTask(task: Task, project: Project, options: RenderOptions, shared: Map<string, string>): Promise<RenderedTask> {
+  const projectName = project.name;
   const template = TEMPLATES[task.type];
   // Only Go literals reach the template: a workflow value can never become Go code.
   const context = { task_name: goString(task.name), component_name: goString(task.component_name), signature: task.signature };
@@ -59,7 +60,14 @@ async function renderTask(task: Task, projectName: string, options: RenderOption
   const goFiles = new Map<string, string>(shared);
   goFiles.set(HANDLER_FILE, handler);
   goFiles.set(TASK_FILE, task.source);
-  const sourceDigest = digestFiles(goFiles);
+  // The build depends on the project's modules only through what the task imports: the digest
+  // (the version, the component cache's key) takes those, so that an edit of go.mod or go.sum
+  // rebuilds the tasks that use what changed, and only those.
+  const sourceDigest = createHash("sha256").update(digestFiles(goFiles)).update(taskModuleKey(task.imports, project.goModules)).digest("hex");
+  if (project.goModules) {
+    goFiles.set("go.mod", withRequires(goFiles.get("go.mod")!, project.goModules.requires));
+    goFiles.set("go.sum", project.goModules.goSum);
+  }
 
   const manifest = taskManifest(task, { ...options, projectName });
   // The version is a hash of the manifest's text with a placeholder where the version goes.
@@ -104,6 +112,12 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".go") && !e.name.endsWith("_test.go") ? [join(dir, e.name)] : []))
     .sort();
+}
+
+/** The template's go.mod with exactly what the project's go.mod requires, at the same versions. */
+function withRequires(goMod: string, requires: readonly GoRequire[]): string {
+  if (requires.length === 0) return goMod;
+  return `${goMod.trimEnd()}\n\nrequire (\n${requires.map((r) => `\t${r.path} ${r.version}${r.indirect ? " // indirect" : ""}\n`).join("")})\n`;
 }
 
 function digestFiles(files: Map<string, string>): string {

@@ -5,6 +5,7 @@ import { checkDuplicates, checkStoreAndForwardTopics, resolveCodePaths } from ".
 import { checkGoFiles } from "./go-check.js";
 import { checkSchema } from "./schema-check.js";
 import { checkTaskFile } from "./signature.js";
+import { GO_MOD, GO_SUM, isStandardImport, moduleOf, parseGoMod, type GoModules } from "./go-modules.js";
 import { TEMPLATE_NAMES, type Project, type Task, type WorkflowSpec } from "./types.js";
 import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
@@ -39,17 +40,47 @@ export async function loadProject(dir: string, o: LoadOptions = {}): Promise<Pro
   const indexes = [...paths.keys()];
   const reports = await checkGoFiles(indexes.map((i) => join(projectDir, paths.get(i)!)));
   const tasks: Task[] = [];
+  const goModules = readGoModules(projectDir, problems);
   indexes.forEach((i, n) => {
     const taskSpec = spec.tasks[i]!;
     const codePath = paths.get(i)!;
     const template = TEMPLATE_NAMES.find((t) => t === taskSpec.type);
-    const { signature, diagnostics: goProblems } = checkTaskFile(reports[n]!, codePath, template);
-    problems.push(...goProblems);
-    if (signature) tasks.push({ ...taskSpec, codePath, signature, source: readFileSync(join(projectDir, codePath), "utf8") });
+    const report = reports[n]!;
+    const { signature, diagnostics: goProblems } = checkTaskFile(report, codePath, template);
+    problems.push(...goProblems, ...checkImports(report.imports, codePath, goModules));
+    if (signature) tasks.push({ ...taskSpec, codePath, signature, imports: report.imports.map((i) => i.path), source: readFileSync(join(projectDir, codePath), "utf8") });
   });
 
   if (problems.length > 0) throw new InputError(sortDiagnostics(problems));
-  return { dir: projectDir, name: spec.project_name, tasks, storeAndForward: spec.store_and_forward };
+  return { dir: projectDir, name: spec.project_name, tasks, storeAndForward: spec.store_and_forward, ...(goModules ? { goModules } : {}) };
+}
+
+/** The project's go.mod and go.sum, beside workflow.yaml; undefined without a go.mod. */
+function readGoModules(projectDir: string, problems: Diagnostic[]): GoModules | undefined {
+  let goMod: string;
+  try {
+    goMod = readFileSync(join(projectDir, GO_MOD), "utf8");
+  } catch {
+    return undefined;
+  }
+  const { requires, diagnostics } = parseGoMod(goMod);
+  problems.push(...diagnostics);
+  let goSum = "";
+  try {
+    goSum = readFileSync(join(projectDir, GO_SUM), "utf8");
+  } catch {
+    if (requires.length > 0) problems.push({ file: GO_SUM, message: `missing: go.mod requires ${requires.length} module(s) and go.sum pins their content; run \`go mod download\` (or \`go get\` again) in the project folder` });
+  }
+  return { requires, goSum };
+}
+
+/** Every import outside the standard library must come from a module go.mod pins. */
+function checkImports(imports: readonly { path: string; line: number; col: number }[], codePath: string, modules: GoModules | undefined): Diagnostic[] {
+  return imports.flatMap((i) => {
+    if (i.path === "C" || isStandardImport(i.path) || (modules && moduleOf(i.path, modules.requires))) return [];
+    const fix = modules ? `add it with \`go get ${i.path}\` in the project folder` : `create the project's go.mod (\`go mod init\`, or \`pelatod init\` for a new project), then \`go get ${i.path}\``;
+    return [{ file: codePath, line: i.line, col: i.col, message: `imports "${i.path}", whose module go.mod does not require: ${fix}` }];
+  });
 }
 
 function checkTiers(source: YamlSource, tiers: readonly string[]): Diagnostic[] {

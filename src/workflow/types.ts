@@ -1,3 +1,4 @@
+import type { GoModules } from "./go-modules.js";
 export const TEMPLATE_NAMES = ["processor_nats", "producer_nats", "http_producer_nats", "nats_to_nats-kv"] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -45,6 +46,8 @@ export interface Task extends TaskSpec {
   source: string;
   /** How exec_task is declared; decides the glue the template calls. */
   signature: ExecTaskSignature;
+  /** The import paths of the task's file. */
+  imports: string[];
 }
 
 /** `unary`: func(string) string. `kv-value`: func(key, data string) string. `kv-pair`: func(key, data string) (string, string). */
@@ -56,4 +59,6 @@ export interface Project {
   name: string;
   tasks: Task[];
   storeAndForward?: StoreAndForwardSpec;
+  /** The project's go.mod and go.sum, when it has them. */
+  goModules?: GoModules;
 }

@@ -43,6 +43,9 @@ const one = (file: string, code: string) =>
 test("the container has no network, the project is read-only, the user's uid", () => {
   const args = containerCreateArgs({ engine: "docker", image: "img", name: "n", src: "/p/src", wit: "/p/wit", out: "/p/out", cache: "/c", uid: 1234, gid: 99, world: "processor" });
   assert.deepEqual(args.slice(args.indexOf("--network"), args.indexOf("--network") + 2), ["--network", "none"]);
+  assert.ok(args.join(" ").includes("-e GOFLAGS=-mod=readonly -e GOPROXY=off"), "nothing resolved that go.sum does not pin");
+  const withModules = containerCreateArgs({ engine: "docker", image: "img", name: "n", src: "/p/src", wit: "/p/wit", out: "/p/out", cache: "/c", uid: 1, gid: 1, world: "processor", modCache: "/home/u/go/pkg/mod" });
+  assert.ok(withModules.join(" ").includes("-v /home/u/go/pkg/mod:/gomod:ro -e GOMODCACHE=/gomod"), "the downloaded modules, read-only");
   assert.ok(args.includes("/p/src:/src:ro") && args.includes("/p/wit:/wit:ro") && args.includes("/p/out:/out"));
   assert.deepEqual(args.slice(args.indexOf("--user"), args.indexOf("--user") + 2), ["--user", "1234:99"]);
   assert.ok(args.includes("--read-only"));
@@ -50,14 +53,12 @@ test("the container has no network, the project is read-only, the user's uid", (
   assert.deepEqual(args.slice(args.indexOf("img")), ["img", "tinygo", "build", "-target=wasip2", "-no-debug", "-scheduler=none", "-wit-package", "/wit", "-wit-world", "tinygo-processor", "-o", "/out/component.wasm", "."]);
 });
 
-test("a task that needs the network to build cannot reach it: the module fetch fails inside the container", async () => {
+test("an import no go.mod pins never reaches a build: validate exits 2 at the import, naming the command that adds it", () => {
   const p = one("net.go", 'package main\n\nimport "github.com/pelato-test/nowhere"\n\nfunc exec_task(arg string) string {\n\treturn nowhere.Do(arg)\n}\n');
   try {
-    const [r] = await build(p.dir, new TinygoToolchain(), new ComponentCache(join(p.dir, "cache")));
-    assert.ok(r && !r.ok && r.error instanceof InputError, "a compile error, pointed at the task");
-    const lines = (r.error as InputError).diagnostics.map(formatDiagnostic);
-    // With a network the proxy would answer (404/410 for this module); here the dial itself fails.
-    assert.ok(lines.some((l) => /^tasks\/net\.go:3:8: .*github\.com\/pelato-test\/nowhere.*(network is unreachable|no such host|connection refused)/.test(l)), lines.join("\n"));
+    const r = pelatod(["build", p.dir, "--toolchain", "tinygo"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /tasks\/net\.go:3:8: imports "github\.com\/pelato-test\/nowhere", whose module go\.mod does not require: create the project's go\.mod .*go get github\.com\/pelato-test\/nowhere/);
   } finally {
     p.cleanup();
   }

@@ -31,7 +31,7 @@ test("init scaffolds a project that validates, generates and graphs; it never ov
     const dir = join(p.dir, "fresh");
     const init = pelatod(["init", dir, "--json"]);
     assert.equal(init.code, 0, init.stderr);
-    assert.deepEqual(JSON.parse(init.stdout).files, ["workflow.yaml", "tasks/convert.go", "tasks/filter.go", ".gitignore"]);
+    assert.deepEqual(JSON.parse(init.stdout).files, ["workflow.yaml", "tasks/convert.go", "tasks/filter.go", ".gitignore", "go.mod", "go.sum"]);
     assert.equal(pelatod(["validate", dir]).code, 0);
     const gen = pelatod(["gen", dir, "--json"]);
     assert.equal(gen.code, 0, gen.stderr);

@@ -1,4 +1,4 @@
-import { buildProject, ComponentCache, GoToolchain, type TaskBuildResult, type Toolchain } from "../../src/build/index.js";
+import { buildProject, ComponentCache, downloadModules, GoToolchain, type TaskBuildResult, type Toolchain } from "../../src/build/index.js";
 import { renderProject, writeGen } from "../../src/render/index.js";
 import { loadProject } from "../../src/workflow/index.js";
 import { RENDER_OPTIONS } from "./fixtures.js";
@@ -14,5 +14,6 @@ export async function buildDir(dir: string, cache?: ComponentCache, toolchain: T
 export async function buildAll(dir: string, cache?: ComponentCache, toolchain: Toolchain = new GoToolchain()): Promise<TaskBuildResult[]> {
   const rendered = await renderProject(await loadProject(dir), RENDER_OPTIONS);
   const genDir = writeGen(rendered);
-  return buildProject(rendered, genDir, { toolchain, parallel: 2, ...(cache ? { cache } : {}) });
+  const modCache = await downloadModules(rendered.project.dir, rendered.project.goModules);
+  return buildProject(rendered, genDir, { toolchain, parallel: 2, ...(cache ? { cache } : {}), ...(modCache ? { modCache } : {}) });
 }

@@ -12,6 +12,7 @@ export function task(over: Partial<Task> = {}): Task {
     codePath: "tasks/t.go",
     source: UNARY_SOURCE,
     signature: "unary",
+    imports: [],
     targets: ["edge"],
     source_topic: "in",
     dest_topic: "out",

@@ -218,12 +218,18 @@ test("a task on [edge, cloud] keeps serving an edge whose host died: the cloud's
   // What reached the host as it died is lost with it (bench/failover measures that); the messages after it are answered.
   let n = 0;
   const timer = setInterval(() => nats("edge-1").publish("both.in", `m${n++}`), 300);
+  // Where messages get to, for the failure message: the hub sees both.in when the leaf forwards it.
+  const atHub = { in: 0, out: 0 };
+  const watch = [nats("cloud").subscribe("both.in", { callback: () => void atHub.in++ }), nats("cloud").subscribe("both.out", { callback: () => void atHub.out++ })];
   try {
-    const got = await collectUntil(nats("edge-1"), "both.out", () => {}, (g) => g.length >= 3, 30_000);
+    const got = await collectUntil(nats("edge-1"), "both.out", () => {}, (g) => g.length >= 3, 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}; published ${n} at edge-1, the hub saw ${atHub.in} on both.in and ${atHub.out} on both.out\n${diagnose({ stdout: "", stderr: "" })}`);
+    });
     const seq = got.map((m) => Number(m.slice(1)));
     assert.deepEqual(seq.slice(-3), [0, 1, 2].map((i) => seq.at(-3)! + i), `consecutive messages answered: ${got.join(" ")}`);
   } finally {
     clearInterval(timer);
+    watch.forEach((w) => w.unsubscribe());
   }
 });
 

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { EXAMPLES_DIR, PROJECT_STATE_DIR } from "../../paths.js";
 import { outputFor } from "../context.js";
@@ -22,7 +22,10 @@ export function initCommand(): Command {
       cpSync(join(EXAMPLES_DIR, SAMPLE, "workflow.yaml"), join(target, "workflow.yaml"));
       cpSync(join(EXAMPLES_DIR, SAMPLE, "tasks"), join(target, "tasks"), { recursive: true });
       if (!existsSync(join(target, ".gitignore"))) writeFileSync(join(target, ".gitignore"), `gen/\n${PROJECT_STATE_DIR}/\nmetrics.yaml\n`);
-      const files = ["workflow.yaml", "tasks/convert.go", "tasks/filter.go", ".gitignore"];
-      out.result({ dir: target, files }, `created a sample project in ${dir}:\n${files.map((f) => `  ${f}`).join("\n")}\nnext: pelatod validate ${dir} && pelatod gen ${dir}`);
+      // The project's modules: `go get <module>@<version>` here adds one, pinned in go.sum.
+      if (!existsSync(join(target, "go.mod"))) writeFileSync(join(target, "go.mod"), `module pelato.local/${basename(target).toLowerCase().replace(/[^a-z0-9._-]/g, "_") || "project"}\n\ngo 1.24\n`);
+      if (!existsSync(join(target, "go.sum"))) writeFileSync(join(target, "go.sum"), "");
+      const files = ["workflow.yaml", "tasks/convert.go", "tasks/filter.go", ".gitignore", "go.mod", "go.sum"];
+      out.result({ dir: target, files }, `created a sample project in ${dir}:\n${files.map((f) => `  ${f}`).join("\n")}\nnext: pelatod validate ${dir} && pelatod gen ${dir} (a Go library: go get <module>@<version> in ${dir})`);
     });
 }

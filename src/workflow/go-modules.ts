@@ -1,0 +1,79 @@
+import type { Diagnostic } from "../errors.js";
+
+/** One `require` of the project's go.mod. */
+export interface GoRequire {
+  path: string;
+  version: string;
+  indirect: boolean;
+}
+
+/** The project's Go modules: what its go.mod pins and its go.sum, as the tasks' modules get them. */
+export interface GoModules {
+  requires: GoRequire[];
+  /** go.sum, verbatim. */
+  goSum: string;
+}
+
+export const GO_MOD = "go.mod";
+export const GO_SUM = "go.sum";
+
+/**
+ * The requires of a go.mod (single lines and blocks), and what pelatod cannot honour: `replace`
+ * (a replaced module is built from elsewhere than what go.sum pins) and lines it cannot read.
+ */
+export function parseGoMod(text: string): { requires: GoRequire[]; diagnostics: Diagnostic[] } {
+  const requires: GoRequire[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let block: string | undefined;
+  text.split("\n").forEach((raw, i) => {
+    const comment = raw.indexOf("//");
+    const indirect = comment >= 0 && /^\/\/\s*indirect\b/.test(raw.slice(comment));
+    const line = (comment >= 0 ? raw.slice(0, comment) : raw).trim();
+    const at = (message: string): Diagnostic => ({ file: GO_MOD, line: i + 1, col: 1, message });
+    if (line === "") return;
+    if (block !== undefined) {
+      if (line === ")") block = undefined;
+      else if (block === "require") addRequire(line, indirect, at);
+      else if (block === "replace") diagnostics.push(at(`replace is not supported: a task's module builds from what go.sum pins, in a container without network; require the version you need instead`));
+      return;
+    }
+    const [keyword, ...rest] = line.split(/\s+/);
+    const value = rest.join(" ");
+    if (value === "(") block = keyword;
+    else if (keyword === "require") addRequire(value, indirect, at);
+    else if (keyword === "replace") diagnostics.push(at(`replace is not supported: a task's module builds from what go.sum pins, in a container without network; require the version you need instead`));
+  });
+  return { requires, diagnostics };
+
+  function addRequire(spec: string, indirect: boolean, at: (m: string) => Diagnostic) {
+    const [path, version, ...extra] = spec.split(/\s+/);
+    // Checked as well as read: they are written into every task's go.mod.
+    if (!path || !version || extra.length > 0 || !/^[A-Za-z0-9._~+!/-]+$/.test(path) || !/^v\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/.test(version)) diagnostics.push(at(`cannot read the require "${spec}" (module path and version, e.g. github.com/google/uuid v1.6.0)`));
+    else requires.push({ path, version, indirect });
+  }
+}
+
+/** Go's rule: a standard-library import path's first element has no dot. */
+export function isStandardImport(path: string): boolean {
+  return !path.split("/")[0]!.includes(".");
+}
+
+/** The required module that provides an import path: the longest module path it falls under. */
+export function moduleOf(importPath: string, requires: readonly GoRequire[]): GoRequire | undefined {
+  return requires.filter((r) => importPath === r.path || importPath.startsWith(`${r.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+/**
+ * What of the project's modules a task's build depends on, for its version and cache key: the
+ * modules it imports, and every indirect require (which the imported ones may need). A task that
+ * imports only the standard library depends on none of them: an edit of go.mod leaves it alone.
+ */
+export function taskModuleKey(imports: readonly string[], modules: GoModules | undefined): string {
+  if (!modules) return "";
+  const direct = new Set(imports.flatMap((i) => (isStandardImport(i) ? [] : [moduleOf(i, modules.requires)?.path ?? i])));
+  if (direct.size === 0) return "";
+  const used = modules.requires.filter((r) => direct.has(r.path) || r.indirect);
+  const paths = new Set(used.map((r) => r.path));
+  const sums = modules.goSum.split("\n").filter((l) => paths.has(l.split(" ")[0]!));
+  return [...used.map((r) => `${r.path} ${r.version}`), ...sums].sort().join("\n");
+}
