@@ -53,9 +53,17 @@ export function parseGoMod(text: string): { requires: GoRequire[]; diagnostics: 
   }
 }
 
+/** The module every task is generated as (templates/go/go.mod.tmpl): its glue packages are the task's own. */
+export const TASK_MODULE = "pelato.local/task";
+
 /** Go's rule: a standard-library import path's first element has no dot. */
 export function isStandardImport(path: string): boolean {
   return !path.split("/")[0]!.includes(".");
+}
+
+/** Imports no module of the project's provides: the standard library and the task module's own glue. */
+export function isBuiltInImport(path: string): boolean {
+  return isStandardImport(path) || path === TASK_MODULE || path.startsWith(`${TASK_MODULE}/`);
 }
 
 /** The required module that provides an import path: the longest module path it falls under. */
@@ -70,7 +78,7 @@ export function moduleOf(importPath: string, requires: readonly GoRequire[]): Go
  */
 export function taskModuleKey(imports: readonly string[], modules: GoModules | undefined): string {
   if (!modules) return "";
-  const direct = new Set(imports.flatMap((i) => (isStandardImport(i) ? [] : [moduleOf(i, modules.requires)?.path ?? i])));
+  const direct = new Set(imports.flatMap((i) => (isBuiltInImport(i) ? [] : [moduleOf(i, modules.requires)?.path ?? i])));
   if (direct.size === 0) return "";
   const used = modules.requires.filter((r) => direct.has(r.path) || r.indirect);
   const paths = new Set(used.map((r) => r.path));

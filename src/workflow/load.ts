@@ -5,7 +5,7 @@ import { checkDuplicates, checkStoreAndForwardTopics, resolveCodePaths } from ".
 import { checkGoFiles } from "./go-check.js";
 import { checkSchema } from "./schema-check.js";
 import { checkTaskFile } from "./signature.js";
-import { GO_MOD, GO_SUM, isStandardImport, moduleOf, parseGoMod, type GoModules } from "./go-modules.js";
+import { GO_MOD, GO_SUM, isBuiltInImport, moduleOf, parseGoMod, type GoModules } from "./go-modules.js";
 import { TEMPLATE_NAMES, type Project, type Task, type WorkflowSpec } from "./types.js";
 import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
@@ -77,7 +77,7 @@ function readGoModules(projectDir: string, problems: Diagnostic[]): GoModules | 
 /** Every import outside the standard library must come from a module go.mod pins. */
 function checkImports(imports: readonly { path: string; line: number; col: number }[], codePath: string, modules: GoModules | undefined): Diagnostic[] {
   return imports.flatMap((i) => {
-    if (i.path === "C" || isStandardImport(i.path) || (modules && moduleOf(i.path, modules.requires))) return [];
+    if (i.path === "C" || isBuiltInImport(i.path) || (modules && moduleOf(i.path, modules.requires))) return [];
     const fix = modules ? `add it with \`go get ${i.path}\` in the project folder` : `create the project's go.mod (\`go mod init\`, or \`pelatod init\` for a new project), then \`go get ${i.path}\``;
     return [{ file: codePath, line: i.line, col: i.col, message: `imports "${i.path}", whose module go.mod does not require: ${fix}` }];
   });

@@ -48,12 +48,15 @@ test("a rewrite right after a change was reported (a formatter's, say) is a chan
   assert.equal(batches.length, n, "no batch more: reading a file is not a change");
 });
 
-test("workflow.yaml, a new task file and .env (created after the start) are watched", async () => {
+test("workflow.yaml, a new task file, .env, go.mod and go.sum (created after the start) are watched", async () => {
   writeFileSync(join(p.dir, "workflow.yaml"), "project_name: W2\ntasks: []\n");
   writeFileSync(join(p.dir, "tasks", "b.go"), "package main\n");
   assert.deepEqual(await nextBatch(), ["tasks/b.go", "workflow.yaml"]);
   writeFileSync(join(p.dir, ".env"), "PARALLEL_BUILD=1\n");
   assert.deepEqual(await nextBatch(), [".env"]);
+  writeFileSync(join(p.dir, "go.mod"), "module pelato.local/w\n\ngo 1.24\n");
+  writeFileSync(join(p.dir, "go.sum"), "");
+  assert.deepEqual(await nextBatch(), ["go.mod", "go.sum"], "the project's modules: an edit rebuilds the tasks using what changed");
 });
 
 test("files outside the project's inputs are not", async () => {
