@@ -28,6 +28,9 @@ export function outputFor(opts: { json?: boolean; verbose?: boolean }): Output {
 /** The configuration; with --verbose, where each setting came from (never its value). */
 export function configFor(dir: string, opts: CommonOptions, out?: Output): ResolvedConfig {
   const config = resolveConfig(dir, opts);
+  // The working directory's .env may have nothing to do with this project: never silently.
+  const elsewhere = Object.entries(config.sources).filter(([, s]) => !["flag", "environment", "default", ".env"].includes(s));
+  if (out && elsewhere.length > 0 && !out.verbose) out.progress(`settings from ${[...new Set(elsewhere.map(([, s]) => s))].join(", ")} (the working directory's): ${elsewhere.map(([n]) => n).sort().join(", ")}`);
   if (out?.verbose) {
     const from = (s: string) => (s === "flag" ? "the command line" : s === "environment" ? "the environment" : s);
     for (const [name, source] of Object.entries(config.sources).sort()) if (source !== "default") out.progress(`setting ${name} from ${from(source)}`);

@@ -128,7 +128,11 @@ export async function deployWithProgress(wadm: WadmClient, manifests: Manifest[]
       },
     });
   } finally {
-    recordDeployed(project.dir, wadm.lattice, manifests.map((m) => m.metadata.name), project.name);
+    try {
+      recordDeployed(project.dir, wadm.lattice, manifests.map((m) => m.metadata.name), project.name);
+    } catch (err) {
+      out.progress(out.color.yellow(`warning: could not record what was deployed (remove finds it by its annotation still): ${(err as Error).message}`));
+    }
   }
   return { ...deployed, streams };
 }

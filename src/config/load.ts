@@ -215,7 +215,7 @@ function pairCredentials(sources: Record<string, ConfigSource>, fail: (name: str
   const isFile = (s: ConfigSource | undefined) => s !== undefined && !["flag", "environment", "default"].includes(s);
   const groups: Array<[string[], string[]]> = [
     [["REGISTRY_URL"], ["REGISTRY_USER", "REGISTRY_PASSWORD", "REGISTRY_TOKEN_HOSTS"]],
-    [["NATS_URL", "NATS_HOST"], ["NATS_USER", "NATS_PASSWORD", "NATS_TOKEN", "NATS_CREDS", "NATS_NKEY"]],
+    [["NATS_URL", "NATS_HOST", "NATS_PORT"], ["NATS_USER", "NATS_PASSWORD", "NATS_TOKEN", "NATS_CREDS", "NATS_NKEY", "NATS_CA", "NATS_CERT", "NATS_KEY"]],
   ];
   for (const [servers, secrets] of groups) {
     const server = servers.map((n) => sources[n]).find((s) => s !== undefined && s !== "default");

@@ -1,7 +1,10 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import { PROJECT_STATE_DIR as STATE_DIR } from "../paths.js";
 import type { DaemonState, DeployedApp } from "./types.js";
+
+export { writeFileAtomic };
 
 export const STATE_FILE = join(STATE_DIR, "state.json");
 
@@ -26,26 +29,6 @@ export function readState(projectDir: string, target: string): DaemonState {
  */
 export function writeState(projectDir: string, state: DaemonState): void {
   writeFileAtomic(join(projectDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
-}
-
-/** Writes `text` to `file` through a temporary file, fsynced, renamed, and the folder fsynced. */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w");
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  const dir = openSync(dirname(file), "r");
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
 }
 
 /** A copy of `apps` with one application recorded as deployed (or removed, with undefined). */

@@ -1,5 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
+import { RuntimeFailure } from "../errors.js";
 import { PROJECT_STATE_DIR } from "../paths.js";
 
 /**
@@ -26,17 +28,21 @@ export function forgetDeployed(projectDir: string, lattice: string, apps: readon
   write(projectDir, all);
 }
 
+/** A record that cannot be read is an error, never an empty one: writing over it would lose what it held. */
 function read(projectDir: string): Record_ {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(join(projectDir, RECORD), "utf8")) as Record_;
+    text = readFileSync(join(projectDir, RECORD), "utf8");
   } catch {
     return {};
+  }
+  try {
+    return JSON.parse(text) as Record_;
+  } catch (err) {
+    throw new RuntimeFailure(`${RECORD} cannot be read (${(err as Error).message}); move it aside to start a new one`);
   }
 }
 
 function write(projectDir: string, all: Record_): void {
-  const file = join(projectDir, RECORD);
-  mkdirSync(join(projectDir, PROJECT_STATE_DIR), { recursive: true });
-  writeFileSync(`${file}.${process.pid}.tmp`, `${JSON.stringify(all, null, 2)}\n`);
-  renameSync(`${file}.${process.pid}.tmp`, file);
+  writeFileAtomic(join(projectDir, RECORD), `${JSON.stringify(all, null, 2)}\n`);
 }

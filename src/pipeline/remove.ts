@@ -1,15 +1,10 @@
 import { PROJECT_ANNOTATION } from "../render/index.js";
-import { projectApplications, removeApplications, type WadmClient } from "../wadm/index.js";
+import { removeApplications, WadmNotFoundError, type WadmClient } from "../wadm/index.js";
 import { readDeployed } from "./deployed-record.js";
 
-/**
- * Undeploys and deletes applications from wadm: those named, and with `project` every one its
- * manifests annotate as that project's. Returns the names removed.
- */
-export async function removeFromLattice(wadm: WadmClient, o: { names?: readonly string[]; project?: string }): Promise<string[]> {
-  const names = new Set(o.names ?? []);
-  if (o.project !== undefined) for (const n of await projectApplications(wadm, o.project, PROJECT_ANNOTATION)) names.add(n);
-  return removeApplications(wadm, [...names]);
+/** Undeploys and deletes the named applications from wadm. Returns the names removed. */
+export async function removeFromLattice(wadm: WadmClient, o: { names: readonly string[] }): Promise<string[]> {
+  return removeApplications(wadm, [...new Set(o.names)]);
 }
 
 export interface ProjectFinding {
@@ -24,19 +19,27 @@ export interface ProjectFinding {
  * project annotation with today's project_name; or when `.pelato/` recorded deploying it (by brush
  * or deploy, with the project_name it had then; by the daemon, at the version wadm still holds) and
  * wadm's manifest still says so: a name another project took over since is left alone. With
- * `originalNames` (the tasks' `name`s, which the original PELATO gave its applications), those
- * that exist without pelatod's annotation.
+ * `original` (each task's `name`, which the original PELATO gave its application, and its
+ * component_name, the image repository it ran), those without pelatod's annotation that run that
+ * image: an application of that name deployed by other means is left alone.
  */
-export async function findProjectApplications(wadm: WadmClient, o: { projectDir: string; project: string; daemonVersions: ReadonlyMap<string, string>; originalNames?: readonly string[] }): Promise<ProjectFinding> {
+export async function findProjectApplications(wadm: WadmClient, o: { projectDir: string; project: string; daemonVersions: ReadonlyMap<string, string>; original?: ReadonlyArray<{ name: string; component: string }> }): Promise<ProjectFinding> {
   const recorded = readDeployed(o.projectDir, wadm.lattice);
   const apps = new Set<string>();
   const original: string[] = [];
-  const originals = new Set(o.originalNames ?? []);
   for (const model of await wadm.list()) {
-    const manifest = await wadm.get(model.name).catch(() => undefined);
+    const manifest = await wadm.get(model.name).catch((err: unknown) => {
+      // Gone between the list and the get: nothing to remove. Anything else must not pass for "not ours".
+      if (err instanceof WadmNotFoundError) return undefined;
+      throw err;
+    });
     const owner = manifest?.metadata.annotations?.[PROJECT_ANNOTATION];
     if (owner === o.project || (owner !== undefined && recorded.get(model.name) === owner) || (owner !== undefined && o.daemonVersions.get(model.name) === manifest?.metadata.annotations.version)) apps.add(model.name);
-    else if (owner === undefined && originals.has(model.name)) original.push(model.name);
+    else if (manifest && owner === undefined) {
+      const task = o.original?.find((t) => t.name === model.name);
+      const runsIt = task && manifest.spec.components.some((c) => c.type === "component" && new RegExp(`(^|/)${task.component}[:@]`).test(c.properties.image));
+      if (runsIt) original.push(model.name);
+    }
   }
   return { apps: [...apps].sort(), original: original.sort() };
 }

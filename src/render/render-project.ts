@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { Liquid } from "liquidjs";
 import { stringify } from "yaml";
 import { TEMPLATES_DIR } from "../paths.js";
-import { taskModuleKey, type GoRequire, type Project, type Task } from "../workflow/index.js";
+import { taskModuleKey, type GoModules, type Project, type Task } from "../workflow/index.js";
 import { goString } from "./go-literal.js";
 import { taskManifest, type ManifestOptions } from "./manifest.js";
 import { TEMPLATES, type TemplateInfo } from "./templates.js";
@@ -63,9 +63,11 @@ async function renderTask(task: Task, project: Project, options: RenderOptions, 
   // The build depends on the project's modules only through what the task imports: the digest
   // (the version, the component cache's key) takes those, so that an edit of go.mod or go.sum
   // rebuilds the tasks that use what changed, and only those.
-  const sourceDigest = createHash("sha256").update(digestFiles(goFiles)).update(taskModuleKey(task.imports, project.goModules)).digest("hex");
+  // The go line changes the language itself (loop variables, say): every task's digest takes it.
+  const goMod = project.goModules ? withRequires(goFiles.get("go.mod")!, project.goModules) : goFiles.get("go.mod")!;
+  const sourceDigest = createHash("sha256").update(digestFiles(goFiles)).update(/^go \S+$/m.exec(goMod)![0]).update(taskModuleKey(task.imports, project.goModules)).digest("hex");
   if (project.goModules) {
-    goFiles.set("go.mod", withRequires(goFiles.get("go.mod")!, project.goModules.requires));
+    goFiles.set("go.mod", goMod);
     goFiles.set("go.sum", project.goModules.goSum);
   }
 
@@ -114,10 +116,21 @@ function walk(dir: string): string[] {
     .sort();
 }
 
-/** The template's go.mod with exactly what the project's go.mod requires, at the same versions. */
-function withRequires(goMod: string, requires: readonly GoRequire[]): string {
-  if (requires.length === 0) return goMod;
-  return `${goMod.trimEnd()}\n\nrequire (\n${requires.map((r) => `\t${r.path} ${r.version}${r.indirect ? " // indirect" : ""}\n`).join("")})\n`;
+/**
+ * The template's go.mod with exactly what the project's go.mod requires, at the same versions, and
+ * the newer of the two `go` lines: a module's go line must be at least its requirements'.
+ */
+function withRequires(goMod: string, modules: GoModules): string {
+  const template = /^go (\S+)$/m.exec(goMod)![1]!;
+  const go = modules.go && newer(modules.go, template) ? modules.go : template;
+  const requires = modules.requires.map((r) => `\t${r.path} ${r.version}${r.indirect ? " // indirect" : ""}\n`).join("");
+  return `${goMod.replace(/^go \S+$/m, `go ${go}`).trimEnd()}\n${requires ? `\nrequire (\n${requires})\n` : ""}`;
+}
+
+function newer(a: string, b: string): boolean {
+  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < 3; i++) if ((x![i] ?? 0) !== (y![i] ?? 0)) return (x![i] ?? 0) > (y![i] ?? 0);
+  return false;
 }
 
 function digestFiles(files: Map<string, string>): string {

@@ -10,6 +10,8 @@ export interface GoRequire {
 /** The project's Go modules: what its go.mod pins and its go.sum, as the tasks' modules get them. */
 export interface GoModules {
   requires: GoRequire[];
+  /** go.mod's `go` line, when it has one. */
+  go?: string;
   /** go.sum, verbatim. */
   goSum: string;
 }
@@ -21,35 +23,45 @@ export const GO_SUM = "go.sum";
  * The requires of a go.mod (single lines and blocks), and what pelatod cannot honour: `replace`
  * (a replaced module is built from elsewhere than what go.sum pins) and lines it cannot read.
  */
-export function parseGoMod(text: string): { requires: GoRequire[]; diagnostics: Diagnostic[] } {
+export function parseGoMod(text: string): { requires: GoRequire[]; go?: string; lines: Map<string, number>; diagnostics: Diagnostic[] } {
   const requires: GoRequire[] = [];
+  const lines = new Map<string, number>();
+  let go: string | undefined;
   const diagnostics: Diagnostic[] = [];
   let block: string | undefined;
   text.split("\n").forEach((raw, i) => {
     const comment = raw.indexOf("//");
     const indirect = comment >= 0 && /^\/\/\s*indirect\b/.test(raw.slice(comment));
-    const line = (comment >= 0 ? raw.slice(0, comment) : raw).trim();
+    // `require(` is a block too: the go.mod lexer makes "(" a token of its own.
+    const line = (comment >= 0 ? raw.slice(0, comment) : raw).replace(/\(\s*$/, " (").trim();
     const at = (message: string): Diagnostic => ({ file: GO_MOD, line: i + 1, col: 1, message });
     if (line === "") return;
     if (block !== undefined) {
       if (line === ")") block = undefined;
-      else if (block === "require") addRequire(line, indirect, at);
+      else if (block === "require") addRequire(line, indirect, at, i + 1);
       else if (block === "replace") diagnostics.push(at(`replace is not supported: a task's module builds from what go.sum pins, in a container without network; require the version you need instead`));
       return;
     }
     const [keyword, ...rest] = line.split(/\s+/);
     const value = rest.join(" ");
     if (value === "(") block = keyword;
-    else if (keyword === "require") addRequire(value, indirect, at);
+    else if (keyword === "require") addRequire(value, indirect, at, i + 1);
+    else if (keyword === "go") {
+      if (/^\d+\.\d+(\.\d+)?$/.test(value)) go = value;
+      else diagnostics.push(at(`cannot read the go version "${value}"`));
+    }
     else if (keyword === "replace") diagnostics.push(at(`replace is not supported: a task's module builds from what go.sum pins, in a container without network; require the version you need instead`));
   });
-  return { requires, diagnostics };
+  return { requires, ...(go ? { go } : {}), lines, diagnostics };
 
-  function addRequire(spec: string, indirect: boolean, at: (m: string) => Diagnostic) {
+  function addRequire(spec: string, indirect: boolean, at: (m: string) => Diagnostic, line: number) {
     const [path, version, ...extra] = spec.split(/\s+/);
     // Checked as well as read: they are written into every task's go.mod.
     if (!path || !version || extra.length > 0 || !/^[A-Za-z0-9._~+!/-]+$/.test(path) || !/^v\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/.test(version)) diagnostics.push(at(`cannot read the require "${spec}" (module path and version, e.g. github.com/google/uuid v1.6.0)`));
-    else requires.push({ path, version, indirect });
+    else {
+      requires.push({ path, version, indirect });
+      lines.set(path, line);
+    }
   }
 }
 
@@ -72,16 +84,20 @@ export function moduleOf(importPath: string, requires: readonly GoRequire[]): Go
 }
 
 /**
- * What of the project's modules a task's build depends on, for its version and cache key: the
- * modules it imports, and every indirect require (which the imported ones may need). A task that
- * imports only the standard library depends on none of them: an edit of go.mod leaves it alone.
+ * What of the project's modules a task's build depends on, for its version and cache key. A task
+ * that imports only the standard library depends on none of them: an edit of go.mod or go.sum
+ * leaves it alone. One that imports a module depends on all of them, since any required module
+ * may be among what it imports needs (a direct require of one task is an indirect one of another).
  */
 export function taskModuleKey(imports: readonly string[], modules: GoModules | undefined): string {
-  if (!modules) return "";
-  const direct = new Set(imports.flatMap((i) => (isBuiltInImport(i) ? [] : [moduleOf(i, modules.requires)?.path ?? i])));
-  if (direct.size === 0) return "";
-  const used = modules.requires.filter((r) => direct.has(r.path) || r.indirect);
-  const paths = new Set(used.map((r) => r.path));
+  if (!modules || imports.every(isBuiltInImport)) return "";
+  const paths = new Set(modules.requires.map((r) => r.path));
   const sums = modules.goSum.split("\n").filter((l) => paths.has(l.split(" ")[0]!));
-  return [...used.map((r) => `${r.path} ${r.version}`), ...sums].sort().join("\n");
+  return [`go ${modules.go ?? ""}`, ...modules.requires.map((r) => `${r.path} ${r.version}`), ...sums].sort().join("\n");
+}
+
+/** Each require must have its content and go.mod lines in go.sum: without them, nothing pins it. */
+export function missingSums(modules: GoModules): GoRequire[] {
+  const have = new Set(modules.goSum.split("\n").map((l) => l.split(" ").slice(0, 2).join(" ")));
+  return modules.requires.filter((r) => !have.has(`${r.path} ${r.version}`) || !have.has(`${r.path} ${r.version}/go.mod`));
 }

@@ -5,7 +5,7 @@ import { checkDuplicates, checkStoreAndForwardTopics, resolveCodePaths } from ".
 import { checkGoFiles } from "./go-check.js";
 import { checkSchema } from "./schema-check.js";
 import { checkTaskFile } from "./signature.js";
-import { GO_MOD, GO_SUM, isBuiltInImport, moduleOf, parseGoMod, type GoModules } from "./go-modules.js";
+import { GO_MOD, GO_SUM, isBuiltInImport, missingSums, moduleOf, parseGoMod, type GoModules } from "./go-modules.js";
 import { TEMPLATE_NAMES, type Project, type Task, type WorkflowSpec } from "./types.js";
 import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
@@ -63,15 +63,20 @@ function readGoModules(projectDir: string, problems: Diagnostic[]): GoModules | 
   } catch {
     return undefined;
   }
-  const { requires, diagnostics } = parseGoMod(goMod);
+  const { requires, go, lines, diagnostics } = parseGoMod(goMod);
   problems.push(...diagnostics);
   let goSum = "";
   try {
     goSum = readFileSync(join(projectDir, GO_SUM), "utf8");
   } catch {
     if (requires.length > 0) problems.push({ file: GO_SUM, message: `missing: go.mod requires ${requires.length} module(s) and go.sum pins their content; run \`go mod download\` (or \`go get\` again) in the project folder` });
+    return { requires, goSum, ...(go ? { go } : {}) };
   }
-  return { requires, goSum };
+  const modules = { requires, goSum, ...(go ? { go } : {}) };
+  for (const r of missingSums(modules)) {
+    problems.push({ file: GO_MOD, line: lines.get(r.path)!, col: 1, message: `${r.path} ${r.version}: go.sum does not pin it (its content and go.mod lines); run \`go mod download ${r.path}\` in the project folder` });
+  }
+  return modules;
 }
 
 /** Every import outside the standard library must come from a module go.mod pins. */

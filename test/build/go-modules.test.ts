@@ -110,6 +110,17 @@ test("an import of a module go.mod does not pin: exit 2 at the import's line:col
   }
 });
 
+test("a require go.sum does not pin: exit 2 at its go.mod line", () => {
+  const unpinned = tempProject({ ...files, "go.sum": "" });
+  try {
+    const r = pelatod(["validate", unpinned.dir], { env: { GOPROXY: "off" } });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /go\.mod:5:1: github\.com\/google\/uuid v1\.6\.0: go\.sum does not pin it/);
+  } finally {
+    unpinned.cleanup();
+  }
+});
+
 test("go.mod and go.sum changes rebuild the tasks that use what changed, and only those", async () => {
   const versions = async () => new Map((await renderProject(await loadProject(project.dir), RENDER_OPTIONS)).tasks.map((t) => [t.dir, t.sourceDigest]));
   const before = await versions();

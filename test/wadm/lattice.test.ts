@@ -230,7 +230,7 @@ test("remove finds what this folder deployed after project_name changed, leaves 
   try {
     const wf = join(renamed.dir, "workflow.yaml");
     // wadm refuses application names with spaces, so the original PELATO could deploy only tasks named without them.
-    const text = readFileSync(wf, "utf8").replaceAll("component_name: ", "component_name: ren_").replace("name: Data filter", "name: Data_filter");
+    const text = readFileSync(wf, "utf8").replaceAll("component_name: ", "component_name: ren_").replace("name: Data filter", "name: Data_filter").replace("name: Temp data conversion", "name: Temp_data_conversion");
     writeFileSync(wf, text);
     assert.equal(pelatod(["brush", renamed.dir, "--no-wait"], { env: env() }).code, 0);
     writeFileSync(wf, text.replace("project_name: Temperature data analysis", "project_name: Renamed analysis"));
@@ -240,18 +240,21 @@ test("remove finds what this folder deployed after project_name changed, leaves 
     writeFileSync(join(other.dir, "tasks", "filter.go"), readFileSync(join(other.dir, "tasks", "filter.go"), "utf8").replace("400", "401"));
     assert.equal(pelatod(["brush", other.dir, "--no-wait"], { env: env() }).code, 0);
     // What the original PELATO deployed for the "Data_filter" task: its name, no pelatod annotation.
-    const original = { apiVersion: "core.oam.dev/v1beta1", kind: "Application", metadata: { name: "Data_filter", annotations: { version: "v0.0.1" } }, spec: { components: [{ name: "temp_filter", type: "component", properties: { image: `${registry.host}/temp_filter:1.0.2` }, traits: [{ type: "spreadscaler", properties: { instances: 1 } }] }] } };
-    const put = (await nc.request("wadm.api.default.model.put", JSON.stringify(original), { timeout: 5000 })).json<{ result: string; message: string }>();
-    assert.equal(put.result, "created", put.message);
+    const app = (name: string, image: string) => ({ apiVersion: "core.oam.dev/v1beta1", kind: "Application", metadata: { name, annotations: { version: "v0.0.1" } }, spec: { components: [{ name: "c", type: "component", properties: { image }, traits: [{ type: "spreadscaler", properties: { instances: 1 } }] }] } });
+    for (const manifest of [app("Data_filter", `${registry.host}/ren_temp_filter:1.0.2`), app("Temp_data_conversion", `${registry.host}/somebody_else:1.0.0`)]) {
+      const put = (await nc.request("wadm.api.default.model.put", JSON.stringify(manifest), { timeout: 5000 })).json<{ result: string; message: string }>();
+      assert.equal(put.result, "created", put.message);
+    }
 
     const r = pelatod(["remove", renamed.dir, "--json"], { env: env() });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).removed, ["ren_celsius_to_kelvin_conversion"], "found by .pelato/deployed.json under its old project_name; ren_temp_filter is Taker's now");
-    assert.deepEqual((await models()).map((m) => m.name).sort(), ["Data_filter", "celsius_to_kelvin_conversion", "ren_temp_filter"], "Taker's two stay");
+    assert.deepEqual((await models()).map((m) => m.name).sort(), ["Data_filter", "Temp_data_conversion", "celsius_to_kelvin_conversion", "ren_temp_filter"], "Taker's two stay");
     const withOriginal = pelatod(["remove", renamed.dir, "--original", "--json"], { env: env() });
     assert.equal(withOriginal.code, 0, withOriginal.stderr);
     assert.deepEqual(JSON.parse(withOriginal.stdout), { ok: true, removed: ["Data_filter"], original: ["Data_filter"] });
-    assert.deepEqual((await models()).map((m) => m.name).sort(), ["celsius_to_kelvin_conversion", "ren_temp_filter"]);
+    assert.deepEqual((await models()).map((m) => m.name).sort(), ["Temp_data_conversion", "celsius_to_kelvin_conversion", "ren_temp_filter"], "a task's name on another image is not the original's: it stays");
+    await nc.request("wadm.api.default.model.del.Temp_data_conversion", "", { timeout: 5000 });
     pelatod(["remove", other.dir], { env: env() });
   } finally {
     await nc.close();

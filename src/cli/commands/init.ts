@@ -23,9 +23,15 @@ export function initCommand(): Command {
       cpSync(join(EXAMPLES_DIR, SAMPLE, "tasks"), join(target, "tasks"), { recursive: true });
       if (!existsSync(join(target, ".gitignore"))) writeFileSync(join(target, ".gitignore"), `gen/\n${PROJECT_STATE_DIR}/\nmetrics.yaml\n`);
       // The project's modules: `go get <module>@<version>` here adds one, pinned in go.sum.
-      if (!existsSync(join(target, "go.mod"))) writeFileSync(join(target, "go.mod"), `module pelato.local/${basename(target).toLowerCase().replace(/[^a-z0-9._-]/g, "_") || "project"}\n\ngo 1.24\n`);
+      if (!existsSync(join(target, "go.mod"))) writeFileSync(join(target, "go.mod"), `module pelato.local/${moduleName(basename(target))}\n\ngo 1.24\n`);
       if (!existsSync(join(target, "go.sum"))) writeFileSync(join(target, "go.sum"), "");
       const files = ["workflow.yaml", "tasks/convert.go", "tasks/filter.go", ".gitignore", "go.mod", "go.sum"];
       out.result({ dir: target, files }, `created a sample project in ${dir}:\n${files.map((f) => `  ${f}`).join("\n")}\nnext: pelatod validate ${dir} && pelatod gen ${dir} (a Go library: go get <module>@<version> in ${dir})`);
     });
+}
+
+/** A module path element from the folder's name: a letter first, no dots at its ends, never the tasks' own `task`. */
+function moduleName(folder: string): string {
+  const name = folder.toLowerCase().replace(/[^a-z0-9_-]/g, "_").replace(/^[^a-z]+/, "");
+  return name === "" || name === "task" ? "project" : name;
 }

@@ -13,7 +13,7 @@ export function removeCommand(): Command {
       const state = readState(project.dir, `lattice:${config.lattice}`);
       const daemonVersions = new Map(Object.entries(state.apps).map(([name, a]) => [name, a.targetVersion ?? a.version]));
       const { removed, original } = await withWadm(config, async (wadm) => {
-        const found = await findProjectApplications(wadm, { projectDir: project.dir, project: project.name, daemonVersions, ...(opts.original ? { originalNames: project.tasks.map((t) => t.name) } : {}) });
+        const found = await findProjectApplications(wadm, { projectDir: project.dir, project: project.name, daemonVersions, ...(opts.original ? { original: project.tasks.map((t) => ({ name: t.name, component: t.component_name })) } : {}) });
         return { removed: await removeFromLattice(wadm, { names: [...found.apps, ...found.original] }), original: found.original };
       });
       forgetDeployed(project.dir, config.lattice, removed);
