@@ -99,27 +99,26 @@ test("a tampered go.sum: validate and build exit 2 naming go.sum", () => {
   }
 });
 
-test("an import of a module go.mod does not pin: exit 2 at the import's line:col, naming the module and the command that adds it", () => {
-  const unpinned = tempProject({ ...files, "tasks/echo.go": 'package main\n\nimport (\n\t"strings"\n\n\t"golang.org/x/text/cases"\n)\n\nfunc exec_task(arg string) string { return strings.ToUpper(arg) + cases.Fold().String(arg) }\n' });
-  try {
-    const r = pelatod(["validate", unpinned.dir], { env: { GOPROXY: "off" } });
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /tasks\/echo\.go:6:2: imports "golang\.org\/x\/text\/cases", whose module go\.mod does not require: add it with `go get golang\.org\/x\/text\/cases` in the project folder/);
-  } finally {
-    unpinned.cleanup();
-  }
-});
-
-test("a require go.sum does not pin: exit 2 at its go.mod line", () => {
-  const unpinned = tempProject({ ...files, "go.sum": "" });
-  try {
-    const r = pelatod(["validate", unpinned.dir], { env: { GOPROXY: "off" } });
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /go\.mod:5:1: github\.com\/google\/uuid v1\.6\.0: go\.sum does not pin it/);
-  } finally {
-    unpinned.cleanup();
-  }
-});
+const unpinned: Array<[string, Record<string, string>, RegExp]> = [
+  [
+    "an import of a module go.mod does not require: exit 2 at the import's line:col, naming the module and the command that adds it",
+    { "tasks/echo.go": 'package main\n\nimport (\n\t"strings"\n\n\t"golang.org/x/text/cases"\n)\n\nfunc exec_task(arg string) string { return strings.ToUpper(arg) + cases.Fold().String(arg) }\n' },
+    /tasks\/echo\.go:6:2: imports "golang\.org\/x\/text\/cases", whose module go\.mod does not require: add it with `go get golang\.org\/x\/text\/cases` in the project folder/,
+  ],
+  ["a require go.sum does not pin: exit 2 at its go.mod line", { "go.sum": "" }, /go\.mod:5:1: github\.com\/google\/uuid v1\.6\.0: go\.sum does not pin it/],
+];
+for (const [name, change, expected] of unpinned) {
+  test(name, () => {
+    const p = tempProject({ ...files, ...change });
+    try {
+      const r = pelatod(["validate", p.dir], { env: { GOPROXY: "off" } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, expected);
+    } finally {
+      p.cleanup();
+    }
+  });
+}
 
 test("go.mod and go.sum changes rebuild the tasks that use what changed, and only those", async () => {
   const versions = async () => new Map((await renderProject(await loadProject(project.dir), RENDER_OPTIONS)).tasks.map((t) => [t.dir, t.sourceDigest]));
