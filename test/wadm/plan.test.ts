@@ -66,4 +66,9 @@ test("pinning: images get the pushed digest, and the version follows the pinned 
   assert.equal(comps(one)[0]!.properties.id, "app-c-111111111111", "another image is another component: hosts never change a running one's image");
   assert.equal(comps(two)[0]!.properties.id, "app-c-222222222222");
   assert.equal(comps(one)[1]!.properties.id, undefined, "providers keep wadm's id");
+  const named: Manifest = { ...m, spec: { components: [{ ...m.spec.components[0]!, properties: { ...m.spec.components[0]!.properties, config: [{ name: "c-runtime-aaaaaaaaaa", properties: { dest_topic: "out" } }] } }] } };
+  const configName = (x: Manifest) => x.spec.components[0]!.properties.config![0]!.name;
+  const [n1, n2] = ["1", "2"].map((d) => pinManifest(named, new Map([["reg:5000/c:1.0.0", "sha256:" + d.repeat(64)]])));
+  assert.notEqual(configName(n1!), configName(n2!), "two builds of the same sources: two versions, whose configs wadm must not mix up");
+  assert.equal(configName(n1!), `c-runtime-${n1!.metadata.annotations.version!.slice(-10)}`);
 });
