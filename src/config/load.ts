@@ -1,3 +1,4 @@
+import { dirname, isAbsolute, resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import { SettingSources, type ConfigSource } from "./sources.js";
 import { InputError } from "../errors.js";
@@ -158,14 +159,20 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
   const servers = (raw("NATS_URL") ?? `nats://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`).split(",").map((u) => u.trim()).filter(Boolean);
   const natsPassword = raw("NATS_PASSWORD");
   const natsToken = raw("NATS_TOKEN");
-  const tls = { ca: raw("NATS_CA"), cert: raw("NATS_CERT"), key: raw("NATS_KEY") };
+  // A file named in a .env file is relative to that file's folder, as a reader of it expects.
+  const path = (name: string): string | undefined => {
+    const value = raw(name);
+    const source = sources[name];
+    return value !== undefined && source !== undefined && !["flag", "environment", "default"].includes(source) && !isAbsolute(value) ? resolve(projectDir, dirname(source), value) : value;
+  };
+  const tls = { ca: path("NATS_CA"), cert: path("NATS_CERT"), key: path("NATS_KEY") };
   const optional = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   const nats: NatsSettings = {
     host,
     port,
     servers,
     timeoutMs,
-    ...optional({ user: raw("NATS_USER"), credsFile: raw("NATS_CREDS"), nkeyFile: raw("NATS_NKEY"), jsDomain: raw("NATS_JS_DOMAIN") }),
+    ...optional({ user: raw("NATS_USER"), credsFile: path("NATS_CREDS"), nkeyFile: path("NATS_NKEY"), jsDomain: raw("NATS_JS_DOMAIN") }),
     ...(natsPassword !== undefined ? { password: new Secret(natsPassword) } : {}),
     ...(natsToken !== undefined ? { token: new Secret(natsToken) } : {}),
     ...(Object.values(tls).some((v) => v !== undefined) ? { tls: optional(tls) } : {}),
