@@ -18,6 +18,13 @@ const ENV_TIMEOUT_MS = 30_000;
  * project folder: there `go mod download` may rewrite go.mod, and a `-modfile` in GOFLAGS would
  * verify another file than the project's go.sum.
  */
+/** The go.sum line of the module Go names ("verifying <path>@<version>: …"), when there is one. */
+function sumLine(goSum: string, message: string): { line?: number; col?: number } {
+  const m = /verifying (\S+)@(\S+?):/.exec(message);
+  const index = m ? goSum.split("\n").findIndex((l) => l.startsWith(`${m[1]} ${m[2]} `)) : -1;
+  return index >= 0 ? { line: index + 1, col: 1 } : {};
+}
+
 export async function downloadModules(projectDir: string, modules: GoModules | undefined, signal?: AbortSignal): Promise<string | undefined> {
   if (!modules || modules.requires.length === 0) return undefined;
   const flags = (process.env.GOFLAGS ?? "").split(/\s+/).filter((f) => f && !/^-mod(file)?=/.test(f));
@@ -38,7 +45,7 @@ export async function downloadModules(projectDir: string, modules: GoModules | u
       // Go says SECURITY ERROR for both; only the second is about go.sum.
       if (/reported by the checksum server/.test(output)) throw new RuntimeFailure(`the module proxy serves other content than the checksum database records, not go.sum's doing:\n${output.split("\n").slice(0, 6).join("\n")}`);
       const sum = output.split("\n").find((l) => /checksum mismatch|missing go\.sum entry|go\.sum/.test(l));
-      if (sum) throw new InputError([{ file: GO_SUM, message: `does not match what was downloaded: ${sum.trim()} (if go.mod changed on purpose, run \`go mod tidy\`; otherwise go.sum or the module was tampered with)` }]);
+      if (sum) throw new InputError([{ file: GO_SUM, ...sumLine(modules.goSum, sum), message: `does not match what was downloaded: ${sum.trim()} (if go.mod changed on purpose, run \`go mod tidy\`; otherwise go.sum or the module was tampered with)` }]);
       throw new RuntimeFailure(`go ${args.join(" ")} failed for ${projectDir}:\n${output.split("\n").slice(-8).join("\n")}`);
     }
     const cache = await run(["env", "GOMODCACHE"], ENV_TIMEOUT_MS);

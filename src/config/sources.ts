@@ -40,7 +40,11 @@ export class SettingSources {
     const source = this.sources[name] ?? "environment";
     const file = this.#dotenvs.find((f) => f.label === source);
     if (file) {
-      const line = file.text.split("\n").findIndex((l) => new RegExp(`^\\s*(export\\s+)?${name}\\s*=`).test(l));
+      // The last assignment is the one that counts (dotenv's rule).
+      const lines = file.text.split("\n");
+      const pattern = new RegExp(`^\\s*(export\\s+)?${name}\\s*[=:]`);
+      let line = lines.length - 1;
+      while (line >= 0 && !pattern.test(lines[line]!)) line--;
       this.problems.push({ file: file.label, line: line + 1, col: 1, message: `${name}: ${message}` });
     } else {
       this.problems.push({ file: source === "flag" ? "command line" : "environment", message: `${name}: ${message}` });

@@ -92,7 +92,7 @@ test("a tampered go.sum: validate and build exit 2 naming go.sum", () => {
     for (const command of ["validate", "build"]) {
       const r = pelatod([command, bad.dir, "--toolchain", "go"].slice(0, command === "build" ? 4 : 2), { env: { GOPROXY: "off" } });
       assert.equal(r.code, 2, `${command}: ${r.stderr}`);
-      assert.match(r.stderr, /^error: go\.sum: does not match what was downloaded: .*github\.com\/google\/uuid@v1\.6\.0.*checksum mismatch/m, command);
+      assert.match(r.stderr, /^error: go\.sum:1:1: does not match what was downloaded: .*github\.com\/google\/uuid@v1\.6\.0.*checksum mismatch/m, command);
     }
   } finally {
     bad.cleanup();

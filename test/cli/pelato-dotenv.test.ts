@@ -46,10 +46,10 @@ test("both .env files: the project's wins, each setting named with its file, and
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /setting PELATO_LATTICE from \.env\b/);
   assert.match(r.stderr, /setting PELATO_HTTP_PORT from \.\.\/\.env/);
-  writeFileSync(join(framework.dir, ".env"), "PELATO_HTTP_PORT=80000\n");
+  writeFileSync(join(framework.dir, ".env"), "PELATO_HTTP_PORT=8001\nPELATO_HTTP_PORT=80000\n");
   const bad = run(["validate", "project"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /\.\.\/\.env:1:1: PELATO_HTTP_PORT: "80000" is not a port number/);
+  assert.match(bad.stderr, /\.\.\/\.env:2:1: PELATO_HTTP_PORT: "80000" is not a port number/, "the assignment that counts, the last");
 });
 
 test("a credential from one .env file never goes to a server another .env file named", () => {
