@@ -8,14 +8,7 @@ cache="${PELATO_CACHE:-$HOME/.cache/pelato}"
 # A packaged pelatod (toolchain/package.sh) carries its nats-server: a gateway has no Go proxy.
 packaged="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/bin/nats-server"
 if [ -x "$packaged" ]; then echo "$packaged"; exit 0; fi
-bin="$cache/bin/nats-server-$version"
-if [ ! -x "$bin" ]; then
-  echo "pelato setup: building nats-server $version (once per machine, a few minutes)" >&2
-  tmp="$(mktemp -d)"
-  GOBIN="$tmp" GOFLAGS=-mod=mod go install "github.com/nats-io/nats-server/v2@$version" >&2
-  mkdir -p "$cache/bin"
-  mv "$tmp/nats-server" "$bin"
-  rmdir "$tmp"
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/go-binary.sh"
+bin="$(go_binary nats-server github.com/nats-io/nats-server/v2 "$version" "a few minutes")"
 ln -sf "$(basename "$bin")" "$cache/bin/nats-server"
 echo "$cache/bin/nats-server"
