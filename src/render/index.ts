@@ -1,4 +1,4 @@
-export { renderProject, TASK_FILE, HANDLER_FILE, MANIFEST_FILE, type RenderedProject, type RenderedTask, type RenderOptions } from "./render-project.js";
+export { renderProject, versionConfigNames, TASK_FILE, HANDLER_FILE, MANIFEST_FILE, type RenderedProject, type RenderedTask, type RenderOptions } from "./render-project.js";
 export { writeGen, GEN_DIR } from "./write-gen.js";
 export { pipelineGraph, renderGraph, type GraphFormat } from "./graph.js";
 export { goString } from "./go-literal.js";

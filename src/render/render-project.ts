@@ -86,15 +86,16 @@ async function renderTask(task: Task, project: Project, options: RenderOptions, 
 }
 
 /**
- * Names each named config after the version. wadm deletes an old version's configs after it
- * puts the new version's: under the same name, the new component lost its runtime config
- * (wasmCloud issue 4704; seen here as "no dest_topic" after a redeploy).
+ * Names each named config after the version (the hash a name already ends with, from rendering,
+ * is replaced by the pinned version's). wadm deletes an old version's configs after it puts the
+ * new version's: under the same name, the new component lost its runtime config (wasmCloud issue
+ * 4704; seen here as "no dest_topic" after a redeploy).
  */
-function versionConfigNames(node: unknown, hash: string): void {
+export function versionConfigNames(node: unknown, hash: string): void {
   if (Array.isArray(node)) return node.forEach((n) => versionConfigNames(n, hash));
   if (typeof node !== "object" || node === null) return;
   for (const [key, value] of Object.entries(node)) {
-    if (key === "config" && Array.isArray(value)) for (const c of value as { name?: string }[]) c.name &&= `${c.name}-${hash}`;
+    if (key === "config" && Array.isArray(value)) for (const c of value as { name?: string }[]) c.name &&= c.name.replace(/(-[0-9a-f]{10})?$/, `-${hash}`);
     else versionConfigNames(value, hash);
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { versionConfigNames } from "../render/index.js";
 import type { Manifest } from "./types.js";
 
 /**
@@ -23,23 +24,9 @@ export function pinManifest(manifest: Manifest, digests: ReadonlyMap<string, str
   const base = rendered.replace(/-[0-9a-f]{10}$/, "");
   const hash = createHash("sha256").update(rendered).update(JSON.stringify(components)).digest("hex").slice(0, 10);
   pinned.metadata.annotations.version = `${base}-${hash}`;
-  renameConfigs(pinned.spec.components, hash);
+  // Two builds of the same sources (go, then tinygo) are two versions: their configs too.
+  versionConfigNames(pinned.spec.components, hash);
   return pinned;
-}
-
-/**
- * Names each named config after the pinned version, as render names them after the rendered one:
- * two builds of the same sources (go and tinygo, say) are two versions, and wadm deletes the old
- * version's configs after it puts the new one's; under the same names, the new component lost its
- * runtime config ("no dest_topic"; wasmCloud issue 4704).
- */
-function renameConfigs(node: unknown, hash: string): void {
-  if (Array.isArray(node)) return node.forEach((n) => renameConfigs(n, hash));
-  if (typeof node !== "object" || node === null) return;
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "config" && Array.isArray(value)) for (const c of value as { name?: string }[]) c.name &&= c.name.replace(/(-[0-9a-f]{10})?$/, `-${hash}`);
-    else renameConfigs(value, hash);
-  }
 }
 
 /** wadm's own rule for the parts of a component id (lower case, anything else than a-z0-9 as `_`). */
