@@ -6,7 +6,7 @@ import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import type { PushEvent, PushReport } from "../oci/index.js";
 import { leafDenySnippet } from "../lattice/index.js";
-import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, recordDeployed, setUpCrossings } from "../pipeline/index.js";
+import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, recordDeployed, setUpCrossings, setUpSinks } from "../pipeline/index.js";
 import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
 import type { WadmClient } from "../wadm/index.js";
 import type { Project } from "../workflow/index.js";
@@ -113,6 +113,12 @@ export async function deployWithProgress(wadm: WadmClient, manifests: Manifest[]
   if (plans.length > 0 && !leafLinks) {
     for (const [tier, topics] of deny) out.progress(out.color.yellow(`each ${tier} site's leaf remote to the hub must have ${leafDenySnippet(topics)}, or what the hub republishes flows back into its capture (pelatod cannot read your servers' configuration)`));
   }
+  const sinks = await setUpSinks(wadm.nc, project, config, {
+    timeoutMs: config.nats.timeoutMs,
+    lattice: wadm.lattice,
+    onStep: (s) => s.action !== "unchanged" && out.progress(`${out.color.cyan(`${s.kind} ${s.action}`)} ${s.name}`),
+  });
+  for (const w of sinks.warnings) out.progress(out.color.yellow(`warning: ${w}`));
   const streams = plans.map((p) => ({ topic: p.crossing.topic, stream: p.forward.name, from: p.captures.map((c) => c.domain), to: p.forward.domain, limits: p.crossing.limits }));
   const last = new Map<string, string>();
   // Recorded whether or not the wait succeeds: what was put is on the lattice either way.

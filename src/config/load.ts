@@ -57,6 +57,8 @@ export interface ResolvedConfig {
   providerNatsUrl?: string;
   /** PELATO_SITES (`cloud,edge-1:edge,…`): the sites of the lattice, as `lattice up --sites` exports them. */
   sites?: Site[];
+  /** DATABASE_URL: the PostgreSQL database of nats_to_postgres tasks. */
+  database?: DatabaseSettings;
   sources: Record<string, ConfigSource>;
 }
 
@@ -78,6 +80,13 @@ export interface NatsSettings {
   jsDomain?: string;
   /** NATS_TIMEOUT_MS: time-out of each request. Default: 5000. */
   timeoutMs: number;
+}
+
+/** DATABASE_URL, a libpq URI (postgresql://user:password@host:port/database); the whole URL is a secret. */
+export interface DatabaseSettings {
+  url: Secret;
+  /** The URL without its password, for messages: postgresql://host:port/database (user name). */
+  display: string;
 }
 
 export const DEFAULT_REGISTRY = "localhost:5000";
@@ -188,6 +197,10 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
   const enableMetrics = parseBoolean(metricsRaw ?? "false");
   if (enableMetrics === undefined) fail("ENABLE_METRICS", `"${metricsRaw}" is not True or False`);
 
+  const databaseRaw = raw("DATABASE_URL");
+  const database = databaseRaw === undefined ? undefined : parseDatabaseUrl(databaseRaw);
+  if (typeof database === "string") fail("DATABASE_URL", database);
+
   pairCredentials(sources, fail);
   if (problems.length > 0) throw new InputError(problems);
   return {
@@ -208,6 +221,7 @@ export function resolveConfig(projectDir: string, flags: ConfigFlags = {}, env: 
     httpPort,
     ...(providerNatsUrl !== undefined ? { providerNatsUrl } : {}),
     ...(sites !== undefined ? { sites } : {}),
+    ...(typeof database === "object" ? { database } : {}),
     providers: providers as ResolvedConfig["providers"],
     sources,
   };
@@ -233,6 +247,24 @@ function pairCredentials(sources: Record<string, ConfigSource>, fail: (name: str
       }
     }
   }
+}
+
+/** The shape of a libpq URI, checked without connecting; a problem is described without the value (it may hold a password). */
+export function parseDatabaseUrl(value: string): DatabaseSettings | string {
+  const shape = "a libpq URI: postgresql://user:password@host:port/database";
+  if (!/^postgres(ql)?:\/\//.test(value)) return `is not ${shape} (it must start with postgresql:// or postgres://)`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `is not ${shape}`;
+  }
+  if (!url.hostname) return `names no host: ${shape}`;
+  if (url.pathname.length <= 1) return `names no database: ${shape}`;
+  if (url.port && (Number(url.port) < 1 || Number(url.port) > 65535)) return `has no valid port: ${shape}`;
+  // No user@ form: output redacts any userinfo, and the user name helps when the login fails.
+  const user = url.username ? ` (user ${decodeURIComponent(url.username)})` : "";
+  return { url: new Secret(value), display: `${url.protocol}//${url.host}${url.pathname}${user}` };
 }
 
 function parseRegistry(value: string): { url: string; insecure: boolean } | undefined {

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
-import { loadAndRender, pinnedManifests, setUpCrossings } from "../pipeline/index.js";
-import { writeGen, type RenderedProject } from "../render/index.js";
+import { loadAndRender, pinnedManifests, setUpCrossings, setUpSinks } from "../pipeline/index.js";
+import { TEMPLATES, writeGen, type RenderedProject } from "../render/index.js";
 import type { Project } from "../workflow/index.js";
 import { desiredApps } from "./plan/desired.js";
 import { isNoop, planRedeploy } from "./plan/plan.js";
@@ -114,8 +114,24 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
       ctx.emit({ type: "crossings-failed", message: (err as Error).message });
     }
   }
+  // A sink deployed without its bucket, stream or consumer would lose what it reads.
+  let sinksReady = true;
+  if (plan.apps.some((a) => a.deploy) && project.tasks.some((t) => TEMPLATES[t.type].sink)) {
+    try {
+      const { warnings } = await timed(() => setUpSinks(ctx.target.nc, project, ctx.config, { timeoutMs: ctx.config.nats.timeoutMs, ...(ctx.target.pushes ? { lattice: ctx.config.lattice } : {}) }));
+      for (const message of warnings) ctx.emit({ type: "sink-warning", message });
+    } catch (err) {
+      sinksReady = false;
+      r.retry = true;
+      ctx.emit({ type: "sinks-failed", message: (err as Error).message });
+    }
+  }
   for (const a of plan.apps) {
     if (!a.deploy) continue;
+    if (!sinksReady && TEMPLATES[rendered.tasks.find((t) => t.dir === a.name)!.task.type].sink) {
+      failures++;
+      continue;
+    }
     const comp = components.get(a.name);
     if ((needs(a) && !comp) || (a.push && !pushed.has(a.name))) {
       failures++;

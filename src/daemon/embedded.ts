@@ -32,7 +32,7 @@ export async function startEmbedded(projectDir: string, config: ResolvedConfig, 
   const nc = await connectNats(natsSettings, clientName);
   const { onProgress: _, clientName: __, ...hostOptions } = o;
   // Once a host that died runs again, up.json names its new process.
-  const host = await HostProcess.start({ ...hostOptions, nats: natsSettings, clientName: `${clientName}-host`, onRestarted: () => embedded.publish() }).catch(async (err: unknown) => {
+  const host = await HostProcess.start({ ...hostOptions, nats: natsSettings, clientName: `${clientName}-host`, onRestarted: () => embedded.publish(), ...(config.database ? { database: config.database } : {}) }).catch(async (err: unknown) => {
     await nc.close().catch(() => {});
     await nats.stop();
     throw err;

@@ -28,6 +28,10 @@ export function formatEvent(e: DaemonEvent, c: Colors): string | undefined {
       return `${c.green("crossing")}  ${e.topics.join(", ")} ${c.dim("(store and forward from the leaves)")}`;
     case "crossings-failed":
       return `${c.red("crossings failed")} ${e.message} ${c.dim("(deploying anyway; retried next cycle)")}`;
+    case "sinks-failed":
+      return `${c.red("sinks failed")} ${e.message} ${c.dim("(their tasks keep their running version; retried next cycle)")}`;
+    case "sink-warning":
+      return c.yellow(`warning: ${e.message}`);
     case "removed":
       return `${c.yellow("removed")}   ${e.app}`;
     case "invalid":

@@ -89,6 +89,10 @@ export type DaemonEvent =
   /** Sites only: the crossing topics' streams, set up (or found as they should be) before deploying. */
   | { type: "crossings"; topics: string[] }
   | { type: "crossings-failed"; message: string }
+  /** The sinks' buckets, streams, consumers and database config could not be set up: their tasks are not deployed this cycle. */
+  | { type: "sinks-failed"; message: string }
+  /** Something the user should know about a sink before messages flow (a missing table). */
+  | { type: "sink-warning"; message: string }
   | { type: "invalid"; message: string; diagnostics: Diagnostic[] }
   | { type: "cycle"; cycle: number; trigger: string; upToChange: number; outcome: CycleOutcome; ms: number; stages: StageTimes; compiled: number; cached: number; pushed: number; deployed: number; removed: number; retryInMs?: number }
   | { type: "nats"; status: string; detail?: string }

@@ -23,10 +23,10 @@ export function appFromManifest(manifest: Manifest, wasm: Uint8Array, digest: st
   const { metadata, spec } = manifest;
   const component = spec.components.find((c) => c.type === "component");
   if (!component) throw new RuntimeFailure(`${metadata.name}: the manifest has no component`);
-  const config: Record<string, string> = Object.assign({}, ...(component.properties.config ?? []).map((c) => c.properties));
+  const config: Record<string, string> = Object.assign({}, ...(component.properties.config ?? []).map((c) => c.properties ?? {}));
   const links = spec.components.flatMap((c) => c.traits.filter((t): t is LinkTrait => t.type === "link").map((t) => t.properties));
   const sourceProps = (interfaceName: string) =>
-    links.filter((l) => l.interfaces.includes(interfaceName) && l.target.name === component.name).flatMap((l) => (l.source?.config ?? []).map((c) => c.properties));
+    links.filter((l) => l.interfaces.includes(interfaceName) && l.target.name === component.name).flatMap((l) => (l.source?.config ?? []).map((c) => c.properties ?? {}));
   const subscriptions = sourceProps("handler")
     .flatMap((p) => (p.subscriptions ?? "").split(",").map((s) => s.trim()).filter(Boolean))
     .map((s) => {

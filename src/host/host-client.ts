@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { NatsSettings } from "../config/index.js";
+import type { DatabaseSettings, NatsSettings } from "../config/index.js";
 import { RuntimeFailure } from "../errors.js";
 import type { AppSource, AppStatus, FromHost, ToHost } from "./host-protocol.js";
 import { DEFAULT_LIMITS, type Limits } from "./instance.js";
@@ -16,6 +16,8 @@ export interface HostProcessOptions {
   handledEvents?: boolean;
   /** Called once a host that died runs again with every application it had. */
   onRestarted?: () => void;
+  /** DATABASE_URL of the postgres sinks (the wasmcloud:postgres import). */
+  database?: DatabaseSettings;
 }
 
 type Step = "started" | "swapped" | "unchanged";
@@ -107,7 +109,7 @@ export class HostProcess {
     const child = fork(ENTRY, [], { serialization: "advanced", stdio: ["ignore", "ignore", "inherit", "ipc"], env: { MALLOC_ARENA_MAX: "2", ...process.env } });
     this.#child = child;
     const { password, token, ...nats } = this.o.nats;
-    const start = { nats: { ...nats, ...(password ? { password: password.reveal() } : {}), ...(token ? { token: token.reveal() } : {}) }, clientName: this.o.clientName, limits: { ...DEFAULT_LIMITS, ...this.o.limits }, ...(this.o.httpHost ? { httpHost: this.o.httpHost } : {}), handledEvents: this.o.handledEvents ?? false };
+    const start = { nats: { ...nats, ...(password ? { password: password.reveal() } : {}), ...(token ? { token: token.reveal() } : {}) }, clientName: this.o.clientName, limits: { ...DEFAULT_LIMITS, ...this.o.limits }, ...(this.o.httpHost ? { httpHost: this.o.httpHost } : {}), handledEvents: this.o.handledEvents ?? false, ...(this.o.database ? { databaseUrl: this.o.database.url.reveal() } : {}) };
     let started = false;
     await new Promise<void>((resolve, reject) => {
       child.on("message", (m: FromHost) => {

@@ -24,7 +24,7 @@ const nc = await connectNats({ ...nats, ...(password !== undefined ? { password:
   send({ type: "failed", message: err.message });
   process.exit(1);
 });
-const host = new LocalHost(nc, { limits: start.limits, ...(start.httpHost ? { httpHost: start.httpHost } : {}), onEvent: queue, handledEvents: start.handledEvents });
+const host = new LocalHost(nc, { limits: start.limits, ...(start.httpHost ? { httpHost: start.httpHost } : {}), onEvent: queue, handledEvents: start.handledEvents, ...(start.databaseUrl ? { databaseUrl: new Secret(start.databaseUrl) } : {}) });
 
 // Requests are handled one at a time, in the order they came: an apply and a remove of the same app never interleave.
 let chain = Promise.resolve();

@@ -28,6 +28,8 @@ export interface HostStart {
   httpHost?: string;
   /** Whether to send a `handled` event per message (only `up` prints them). */
   handledEvents: boolean;
+  /** DATABASE_URL, revealed for the trip like the NATS secrets. */
+  databaseUrl?: string;
 }
 
 export type ToHost =

@@ -6,6 +6,8 @@ import { HttpFront } from "./http-front.js";
 import { ComponentInstance, DEFAULT_LIMITS, type Limits } from "./instance.js";
 import { WarmWorkers } from "./warm-workers.js";
 import { errorReply, natsServices } from "./services.js";
+import { Database } from "./database.js";
+import type { Secret } from "../config/index.js";
 
 export type HostEvent =
   | { type: "started"; app: string; version: string; targets: string[]; subscriptions: string[]; httpPort?: number }
@@ -24,6 +26,8 @@ export interface LocalHostOptions {
   onEvent?: (e: HostEvent) => void;
   /** Whether onEvent gets a `handled` event per message. Default: true. Without, a message costs some 10 % less CPU. */
   handledEvents?: boolean;
+  /** DATABASE_URL of the postgres sinks. */
+  databaseUrl?: Secret;
 }
 
 interface Running {
@@ -63,6 +67,7 @@ export class LocalHost {
   #workers = new WarmWorkers();
   #emit: (e: HostEvent) => void;
   #handledEvents: boolean;
+  #database: Database | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -71,6 +76,7 @@ export class LocalHost {
     this.limits = { ...DEFAULT_LIMITS, ...o.limits };
     this.#emit = o.onEvent ?? (() => {});
     this.#handledEvents = o.handledEvents ?? true;
+    this.#database = o.databaseUrl ? new Database(o.databaseUrl) : undefined;
     this.#http = new HttpFront(
       o.httpHost ?? "127.0.0.1",
       this.limits.messageTimeoutMs,
@@ -139,6 +145,7 @@ export class LocalHost {
     await this.#http.close();
     await Promise.all([...this.#running.values()].flatMap((r) => r.instances.map((i) => i.stop())));
     await this.#workers.close();
+    await this.#database?.close();
     this.#running.clear();
   }
 
@@ -163,7 +170,7 @@ export class LocalHost {
   }
 
   #instance(app: LocalApp): ComponentInstance {
-    const services = natsServices(this.nc, (level, _context, message) => this.#emit({ type: "log", app: app.name, level, message }));
+    const services = natsServices(this.nc, this.#database, (level, _context, message) => this.#emit({ type: "log", app: app.name, level, message }));
     return new ComponentInstance(
       { name: app.name, wasm: app.wasm, digest: app.digest, config: app.config, http: app.httpPort !== undefined },
       services,

@@ -4,7 +4,7 @@ export interface WorkerInit {
   name: string;
   wasm: Uint8Array;
   digest: string;
-  /** wasi:config runtime values (dest_topic, bucket). */
+  /** wasi:config runtime values (dest_topic, bucket, table, key). */
   config: Record<string, string>;
   memoryLimitBytes: number;
   /** Serve the component's wasi:http handler on a loopback port of its own. */
@@ -43,4 +43,4 @@ export type FromWorker =
   | { type: "call"; op: SyncOp; args: unknown[] }
   | { type: "failed"; error: string };
 
-export type SyncOp = "request" | "kv.get" | "kv.set" | "kv.delete" | "kv.exists" | "kv.keys";
+export type SyncOp = "request" | "pg.query";

@@ -5,6 +5,8 @@ import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { loadComponent, type LoadedComponent } from "./load-component.js";
 import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { waitForAnswer } from "./sync-call.js";
+import { fromColumn, toParam, type PgValue } from "./pg-values.js";
+import type { QueryAnswer } from "./database.js";
 
 const port = parentPort!;
 // Booted ahead of need (see warm-workers.ts): the component comes in the first message. One
@@ -72,25 +74,18 @@ function call(op: SyncOp, ...args: unknown[]): unknown {
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, "base64"));
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 
-class Bucket {
-  constructor(readonly name: string) {}
-  get(key: string) {
-    const v = call("kv.get", this.name, key) as string | null;
-    return v === null ? undefined : bytes(v);
-  }
-  set(key: string, value: Uint8Array) {
-    call("kv.set", this.name, key, b64(value));
-  }
-  delete(key: string) {
-    call("kv.delete", this.name, key);
-  }
-  exists(key: string) {
-    return call("kv.exists", this.name, key) as boolean;
-  }
-  listKeys() {
-    return { keys: call("kv.keys", this.name) as string[], cursor: undefined };
-  }
-}
+/** wasmcloud:postgres/query: statements run on the main thread's pool (database.ts). */
+const postgresQuery = {
+  query(query: string, params: PgValue[]) {
+    const answer = call("pg.query", query, params.map(toParam)) as QueryAnswer;
+    if ("error" in answer) throw answer.error; // jco makes a thrown value the result's error
+    return answer.rows.map((row) => row.map(([columnName, value]) => ({ columnName, value: fromColumn(value) })));
+  },
+  queryBatch(query: string) {
+    const answer = call("pg.query", query, []) as QueryAnswer;
+    if ("error" in answer) throw answer.error;
+  },
+};
 
 const imports = {
   "wasmcloud:messaging/consumer": {
@@ -109,7 +104,7 @@ const imports = {
   "wasi:logging/logging": {
     log: (level: string, context: string, message: string) => emit({ type: "log", level, context, message }),
   },
-  "wasi:keyvalue/store": { Bucket, open: (name: string) => new Bucket(name) },
+  "wasmcloud:postgres/query": postgresQuery,
 };
 
 let component: LoadedComponent;

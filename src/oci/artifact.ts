@@ -1,5 +1,5 @@
 import { digestOf } from "./digest.js";
-import { ANNOTATION, OCI_MANIFEST, WASM_CONFIG, WASM_LAYER, type Blob, type Descriptor, type ImageManifest } from "./media-types.js";
+import { ANNOTATION, OCI_MANIFEST, PROVIDER_CONFIG, PROVIDER_LAYER, WASM_CONFIG, WASM_LAYER, type Blob, type Descriptor, type ImageManifest } from "./media-types.js";
 
 // The CNCF TAG Runtime Wasm OCI artifact layout, as wash and wasmCloud hosts read it (and as
 // bytecodealliance/rust-oci-wasm writes it): an OCI image manifest whose config is
@@ -49,6 +49,18 @@ export function wasmArtifact(i: WasmArtifactInput): WasmArtifact {
   if (i.version !== undefined) annotations[ANNOTATION.version] = i.version;
   if (i.revision !== undefined) annotations[ANNOTATION.revision] = i.revision;
   const manifest: ImageManifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: config.descriptor, layers: [layer.descriptor], annotations };
+  return { manifest: blob(OCI_MANIFEST, json(manifest)), config, layer };
+}
+
+/**
+ * A capability provider archive as an OCI artifact: one layer, the .par.gz (whose signed claims
+ * name the provider), and a config of the type wash writes. Pure, like wasmArtifact.
+ */
+export function providerArtifact(i: { par: Uint8Array; created: Date; title: string; version: string }): WasmArtifact {
+  const created = rfc3339(i.created);
+  const layer = blob(PROVIDER_LAYER, i.par, { [ANNOTATION.title]: `${i.title}.par.gz` });
+  const config = blob(PROVIDER_CONFIG, json({ created }));
+  const manifest: ImageManifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: config.descriptor, layers: [layer.descriptor], annotations: { [ANNOTATION.created]: created, [ANNOTATION.title]: i.title, [ANNOTATION.version]: i.version } };
   return { manifest: blob(OCI_MANIFEST, json(manifest)), config, layer };
 }
 

@@ -11,7 +11,7 @@ export { RetryClient, DEFAULT_RETRY_POLICY, nextDelay, parseRetryAfter, type Ret
 export { UndiciClient, memoryResponse, type HttpClient, type HttpRequest, type HttpResponse } from "./http.js";
 export { parseWwwAuthenticate, type Challenge } from "./challenge.js";
 export { createCredentialLookup, dockerConfigCredential, dockerConfigPath, type Credential, type CredentialLookup } from "./credentials.js";
-export { wasmArtifact, type WasmArtifact, type WasmArtifactInput, type ComponentInterfaces } from "./artifact.js";
+export { wasmArtifact, providerArtifact, type WasmArtifact, type WasmArtifactInput, type ComponentInterfaces } from "./artifact.js";
 export { componentInterfaces, parseWorldInterfaces } from "./wit.js";
 export { pushArtifact, type PushOutcome } from "./push.js";
 export { pushComponents, LAYOUT_DIR, DEFAULT_PUSH_PARALLEL, type PushItem, type PushOptions, type PushReport, type PushEvent, type TaskPushResult } from "./push-project.js";

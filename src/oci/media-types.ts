@@ -8,6 +8,9 @@ export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+
 export const DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
 export const WASM_CONFIG = "application/vnd.wasm.config.v0+json";
 export const WASM_LAYER = "application/wasm";
+/** A wasmCloud capability provider archive (.par.gz), as wash pushes it and wasmCloud hosts pull it (wasmcloud-core's oci.rs). */
+export const PROVIDER_CONFIG = "application/vnd.wasmcloud.provider.archive.config";
+export const PROVIDER_LAYER = "application/vnd.wasmcloud.provider.archive.layer.v1+par";
 
 /** What a manifest GET accepts: every manifest kind we can parse. */
 export const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST];

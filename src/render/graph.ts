@@ -12,12 +12,12 @@ interface Edge {
   label?: string;
 }
 interface PipelineGraph {
-  nodes: { id: string; label: string; kind: "task" | "topic" | "http" | "bucket" }[];
+  nodes: { id: string; label: string; kind: "task" | "topic" | "http" | "bucket" | "table" }[];
   edges: Edge[];
   crossings: Crossing[];
 }
 
-/** The pipeline as data: tasks, the topics joining them, HTTP inputs, KV buckets, and the topics crossing to the hub. */
+/** The pipeline as data: tasks, the topics joining them, HTTP inputs, KV buckets, PostgreSQL tables, and the topics crossing to the hub. */
 export function pipelineGraph(project: Project, httpPort = 8000, hubTier = HUB_TIER): PipelineGraph {
   const nodes: PipelineGraph["nodes"] = [];
   const edges: Edge[] = [];
@@ -43,6 +43,7 @@ export function pipelineGraph(project: Project, httpPort = 8000, hubTier = HUB_T
       edges.push(c ? { ...edge, label: `${STORE_AND_FORWARD_LABEL}\nkeeps ${age(c.limits.maxAgeSeconds)}, ${size(c.limits.maxBytes)}` } : edge);
     }
     if (task.bucket !== undefined) edges.push({ from: t, to: node(task.bucket, "bucket", `KV ${task.bucket}`) });
+    if (task.table !== undefined) edges.push({ from: t, to: node(task.table.toLowerCase(), "table", `PostgreSQL ${task.table.toLowerCase()}`), ...(task.key !== undefined ? { label: `upsert on ${task.key.toLowerCase()}` } : {}) });
   });
   return { nodes, edges, crossings };
 }
@@ -62,7 +63,7 @@ export function renderGraph(graph: PipelineGraph, format: GraphFormat): string {
 }
 
 function toMermaid(g: PipelineGraph): string {
-  const shape = { task: ['["', '"]'], topic: ['(["', '"])'], http: ['[/"', '"/]'], bucket: ['[("', '")]'] } as const;
+  const shape = { task: ['["', '"]'], topic: ['(["', '"])'], http: ['[/"', '"/]'], bucket: ['[("', '")]'], table: ['[("', '")]'] } as const;
   const lines = ["flowchart LR"];
   for (const n of g.nodes) lines.push(`  ${n.id}${shape[n.kind][0]}${mermaidText(n.label)}${shape[n.kind][1]}`);
   for (const e of g.edges) lines.push(`  ${e.from} -->${e.label ? `|"${mermaidText(e.label)}"|` : ""} ${e.to}`);
@@ -75,10 +76,10 @@ function mermaidText(s: string): string {
 }
 
 function toDot(g: PipelineGraph): string {
-  const shape = { task: "box", topic: "ellipse", http: "parallelogram", bucket: "cylinder" } as const;
+  const shape = { task: "box", topic: "ellipse", http: "parallelogram", bucket: "cylinder", table: "cylinder" } as const;
   const lines = ["digraph pipeline {", "  rankdir=LR;"];
   for (const n of g.nodes) lines.push(`  ${n.id} [shape=${shape[n.kind]}, label=${dotText(n.label)}];`);
-  for (const e of g.edges) lines.push(`  ${e.from} -> ${e.to}${e.label ? ` [label=${dotText(e.label)}, style=dashed]` : ""};`);
+  for (const e of g.edges) lines.push(`  ${e.from} -> ${e.to}${e.label ? ` [label=${dotText(e.label)}${e.label.startsWith(STORE_AND_FORWARD_LABEL) ? ", style=dashed" : ""}]` : ""};`);
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }

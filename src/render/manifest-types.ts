@@ -1,9 +1,10 @@
 // The wadm application manifest (OAM, wadm 0.21's link form) exactly as pelatod renders it: render
 // produces it, wadm puts it, the local host reads it. One type for all three.
 
+/** Without `properties`: a config pelatod puts into the lattice itself (a secret), which wadm only names. */
 export interface NamedConfig {
   name: string;
-  properties: Record<string, string>;
+  properties?: Record<string, string>;
 }
 
 /** Host labels a scaler places on; `weight` only on a spreadscaler (bench/failover's baseline). */

@@ -14,9 +14,11 @@ export interface ManifestOptions {
 }
 
 /** The names a task's application uses; the local host and wadm see the same ones. */
-export const PROVIDER_NAMES = { messaging: "nats-messaging", http: "http-server", keyvalue: "nats-kv" } as const;
+export const PROVIDER_NAMES = { messaging: "nats-messaging", http: "http-server", postgres: "postgres" } as const;
 export const DEST_TOPIC_KEY = "dest_topic";
 export const BUCKET_KEY = "bucket";
+export const TABLE_KEY = "table";
+export const KEY_COLUMN_KEY = "key";
 export const PROJECT_ANNOTATION = "pelato.dev/project";
 /** A task's concurrency when its workflow entry does not say: see README "Concurrency". */
 export const DEFAULT_CONCURRENCY = 8;
@@ -31,6 +33,23 @@ export function imageRef(registry: string, task: Pick<Task, "component_name" | "
 }
 
 /**
+ * A postgres sink reads its topic from a JetStream consumer (at-least-once: a message whose rows
+ * were not committed is delivered again), which pushes to this subject; its instances share it
+ * in their queue group.
+ */
+export function sinkDeliverSubject(component: string): string {
+  return `pelato.sink.${component}`;
+}
+
+/**
+ * The named config holding a postgres sink's DATABASE_URL, put into the lattice by pelatod before
+ * it deploys: the manifest names it and never holds the password.
+ */
+export function databaseConfigName(component: string): string {
+  return `${component}-database`;
+}
+
+/**
  * One wadm Application per task (wadm 0.21 link form). The version annotation is filled in by
  * the caller from a hash of the content, so an unchanged task keeps its version.
  */
@@ -40,7 +59,8 @@ export function taskManifest(task: Task, o: ManifestOptions): Manifest {
   const onTargets = { spread: task.targets.map((target) => ({ name: target, requirements: { "host-type": target } })) };
   const cluster: Record<string, string> = o.clusterUri ? { cluster_uris: o.clusterUri } : {};
 
-  const runtimeConfig: Record<string, string> = t.keyvalue ? { [BUCKET_KEY]: task.bucket! } : { [DEST_TOPIC_KEY]: task.dest_topic! };
+  const runtimeConfig: Record<string, string> =
+    t.sink === "kv" ? { [BUCKET_KEY]: task.bucket! } : t.sink === "postgres" ? { [TABLE_KEY]: task.table!, ...(task.key !== undefined ? { [KEY_COLUMN_KEY]: task.key } : {}) } : { [DEST_TOPIC_KEY]: task.dest_topic! };
   const componentTraits: Trait[] = [
     // `concurrency` instances on every host of the task's tiers (wasmCloud runs at most that many
     // invocations at once on a host), beside that host's providers: the fallback tier is already
@@ -50,22 +70,21 @@ export function taskManifest(task: Task, o: ManifestOptions): Manifest {
     { type: "daemonscaler", properties: { instances: task.concurrency ?? DEFAULT_CONCURRENCY, ...onTargets } },
     link("wasmcloud", "messaging", ["consumer"], { name: PROVIDER_NAMES.messaging, ...(o.clusterUri ? { config: [{ name: `${name}-nats-consumer`, properties: cluster }] } : {}) }),
   ];
-  if (t.keyvalue) {
-    componentTraits.push(link("wasi", "keyvalue", ["store"], { name: PROVIDER_NAMES.keyvalue, config: [{ name: `${name}-kv-bucket`, properties: { bucket: task.bucket!, ...(o.clusterUri ? { cluster_uri: o.clusterUri } : {}) } }] }));
-  }
+  if (t.sink === "postgres") componentTraits.push(link("wasmcloud", "postgres", ["query"], { name: PROVIDER_NAMES.postgres, config: [{ name: databaseConfigName(name) }] }));
 
   const components: ManifestComponent[] = [
     { name, type: "component", properties: { image: imageRef(o.registry, task), config: [{ name: `${name}-runtime`, properties: runtimeConfig }] }, traits: componentTraits },
   ];
   if (task.source_topic !== undefined) {
-    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets, link("wasmcloud", "messaging", ["handler"], { name }, { config: [{ name: `${name}-nats-subscription`, properties: { subscriptions: `${task.source_topic}|${queueGroup(name)}`, ...cluster } }] })));
+    const subject = t.sink === "postgres" ? sinkDeliverSubject(name) : task.source_topic;
+    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets, link("wasmcloud", "messaging", ["handler"], { name }, { config: [{ name: `${name}-nats-subscription`, properties: { subscriptions: `${subject}|${queueGroup(name)}`, ...cluster } }] })));
   } else {
     components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets));
   }
   if (t.http) {
     components.push(capability(PROVIDER_NAMES.http, o.providers.http, onTargets, link("wasi", "http", ["incoming-handler"], { name }, { config: [{ name: `${name}-http-address`, properties: { address: `0.0.0.0:${o.httpPort}` } }] })));
   }
-  if (t.keyvalue) components.push(capability(PROVIDER_NAMES.keyvalue, o.providers.keyvalue, onTargets));
+  if (t.sink === "postgres") components.push(capability(PROVIDER_NAMES.postgres, o.providers.postgres ?? UNPUSHED_POSTGRES_PROVIDER, onTargets));
 
   return {
     apiVersion: "core.oam.dev/v1beta1",
@@ -77,6 +96,9 @@ export function taskManifest(task: Task, o: ManifestOptions): Manifest {
     spec: { components },
   };
 }
+
+/** In a manifest rendered without a registry (the embedded default, which needs no provider image). */
+export const UNPUSHED_POSTGRES_PROVIDER = "pelato-postgres-provider:unpushed";
 
 function link(namespace: string, pkg: string, interfaces: string[], target: LinkTrait["properties"]["target"], source?: LinkTrait["properties"]["source"]): LinkTrait {
   return { type: "link", properties: { namespace, package: pkg, interfaces, target, ...(source ? { source } : {}) } };

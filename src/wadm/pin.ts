@@ -11,10 +11,11 @@ export function pinManifest(manifest: Manifest, digests: ReadonlyMap<string, str
   const pinned = structuredClone(manifest);
   const components = pinned.spec.components;
   for (const c of components) {
-    if (c.type !== "component" || !c.properties.image) continue;
+    if (!c.properties.image) continue;
     const digest = digests.get(c.properties.image.split("@")[0]!);
     if (!digest) continue;
     c.properties.image = `${c.properties.image.split("@")[0]}@${digest}`;
+    if (c.type === "capability") continue; // a provider pushed by pelatod (postgres): pinned, same id
     // A new image is a new component: a wasmCloud host will not change the image of a running
     // component ("scaled but the image reference will not be updated"), and wadm, when the new
     // version's scaler reaches it before the old one's cleanup, waits for that forever.

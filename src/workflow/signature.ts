@@ -13,6 +13,7 @@ const ALLOWED: Record<TemplateName, ExecTaskSignature[]> = {
   producer_nats: ["unary"],
   http_producer_nats: ["unary"],
   "nats_to_nats-kv": ["kv-value", "kv-pair"],
+  nats_to_postgres: ["unary"],
 };
 
 /** Checks one parsed task file against what its template calls; returns the signature found. */

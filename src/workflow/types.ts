@@ -1,10 +1,10 @@
 import type { GoModules } from "./go-modules.js";
-export const TEMPLATE_NAMES = ["processor_nats", "producer_nats", "http_producer_nats", "nats_to_nats-kv"] as const;
+export const TEMPLATE_NAMES = ["processor_nats", "producer_nats", "http_producer_nats", "nats_to_nats-kv", "nats_to_postgres"] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** Templates the original PELATO announced but never shipped, and what to tell a user who asks. */
 export const PLANNED_TEMPLATES: Record<string, string> = {
-  dbsync_nats: "the Postgres template was planned by the original PELATO and is not available yet",
+  dbsync_nats: "the original PELATO's planned Postgres template is nats_to_postgres here (fields source_topic, table, optional key)",
 };
 
 /** One task as written in workflow.yaml, after validation. */
@@ -16,6 +16,9 @@ export interface TaskSpec {
   source_topic?: string;
   dest_topic?: string;
   bucket?: string;
+  /** nats_to_postgres: the table rows go into (schema.table allowed), and the column to upsert on. */
+  table?: string;
+  key?: string;
   /** Messages handled at once per host (DEFAULT_CONCURRENCY when absent). */
   concurrency?: number;
   component_name: string;

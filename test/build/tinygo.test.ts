@@ -110,9 +110,8 @@ test("messaging, HTTP and kv components have the worlds wasmCloud expects", asyn
   assert.ok(producer.exports.includes(HANDLER));
 
   const store = await worldOf("reading_store");
-  assert.ok(store.imports.includes("wasi:keyvalue/store@0.2.0-draft"), store.imports.join());
-  const double = await worldOf("data_double");
-  assert.ok(!double.imports.some((x) => x.startsWith("wasi:keyvalue")), "only kv tasks import keyvalue");
+  assert.ok(store.imports.includes("wasmcloud:messaging/consumer@0.2.0"), store.imports.join());
+  assert.ok(!store.imports.some((x) => x.startsWith("wasi:keyvalue")), "a kv task puts through messaging: no key-value provider needed");
 });
 
 test("convert.go turns 21.5 °C into 294.65 K and publishes it to the configured destination", async () => {

@@ -105,3 +105,31 @@ test("the registry password never shows in JSON, strings or inspect", () => {
     p.cleanup();
   }
 });
+
+test("DATABASE_URL: its shape is checked without connecting, at its .env line, never echoing it; messages name it without the password", () => {
+  const bad = ["mysql://u:sekrit@h/db", "postgresql://u:sekrit@/db", "postgresql://u:sekrit@h:5432", "postgresql://u:sekrit@h:99999/db", "postgres ql://u:sekrit@h/db"];
+  for (const value of bad) {
+    const p = tempProject({ ".env": `NATS_PORT=4300\nDATABASE_URL=${value}\n` });
+    try {
+      const err = (() => {
+        try {
+          resolveConfig(p.dir, {}, {});
+        } catch (e) {
+          return e as InputError;
+        }
+        assert.fail(`${value} was accepted`);
+      })();
+      assert.ok(err instanceof InputError);
+      assert.equal(err.diagnostics.length, 1);
+      assert.deepEqual({ file: err.diagnostics[0]!.file, line: err.diagnostics[0]!.line }, { file: ".env", line: 2 });
+      assert.match(err.diagnostics[0]!.message, /^DATABASE_URL: .*libpq URI/);
+      assert.ok(!JSON.stringify(err.diagnostics).includes("sekrit"), `the password is not echoed: ${err.diagnostics[0]!.message}`);
+    } finally {
+      p.cleanup();
+    }
+  }
+  const c = resolveConfig(tempProject().dir, {}, { DATABASE_URL: "postgresql://app:s%40krit@db.example:6543/readings?sslmode=require" });
+  assert.equal(c.database!.display, "postgresql://db.example:6543/readings (user app)");
+  assert.equal(c.database!.url.reveal(), "postgresql://app:s%40krit@db.example:6543/readings?sslmode=require");
+  assert.ok(!JSON.stringify(c).includes("krit") && !inspect(c, { depth: 9 }).includes("krit"), "the URL is a secret");
+});

@@ -11,38 +11,23 @@ export interface Recording {
   config: Record<string, string>;
 }
 
-/** Loads a built component in Node with recording stand-ins for every wasmCloud import. */
+/** Loads a built component in Node with recording stand-ins for the wasmCloud imports (a KV put is a request answered by a map). */
 export async function recordingInstance(wasm: string, config: Record<string, string>): Promise<{ component: LoadedComponent; rec: Recording }> {
   const rec: Recording = { published: [], logs: [], kv: new Map(), config };
   const bytes = readFileSync(wasm);
   const decode = (b: Uint8Array) => Buffer.from(b).toString("utf8");
-  const buckets: { name: string }[] = [];
-  class Bucket {
-    constructor(readonly name: string) {}
-    get(key: string) {
-      return rec.kv.get(this.name)?.get(key) === undefined ? undefined : new TextEncoder().encode(rec.kv.get(this.name)!.get(key));
-    }
-    set(key: string, value: Uint8Array) {
-      if (!rec.kv.has(this.name)) rec.kv.set(this.name, new Map());
-      rec.kv.get(this.name)!.set(key, decode(value));
-    }
-    delete(key: string) {
-      rec.kv.get(this.name)?.delete(key);
-    }
-    exists(key: string) {
-      return rec.kv.get(this.name)?.has(key) ?? false;
-    }
-    listKeys() {
-      return { keys: [...(rec.kv.get(this.name)?.keys() ?? [])], cursor: undefined };
-    }
-  }
   const component = await loadComponent(bytes, sha256(bytes), {
     "wasmcloud:messaging/consumer": {
       publish(msg: { subject: string; body: Uint8Array; replyTo?: string }) {
         rec.published.push({ subject: msg.subject, body: decode(msg.body), ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
       },
-      request() {
-        throw "no responders";
+      // A JetStream KV put ($KV.<bucket>.<key>) is answered as the bucket's stream would; nothing else answers.
+      request(subject: string, body: Uint8Array) {
+        const kv = /^\$KV\.([^.]+)\.(.+)$/.exec(subject);
+        if (!kv) throw "no responders";
+        if (!rec.kv.has(kv[1]!)) rec.kv.set(kv[1]!, new Map());
+        rec.kv.get(kv[1]!)!.set(kv[2]!, decode(body));
+        return { subject: "_INBOX.reply", body: new TextEncoder().encode(JSON.stringify({ stream: `KV_${kv[1]}`, seq: rec.kv.get(kv[1]!)!.size })), replyTo: undefined };
       },
     },
     "wasi:config/runtime": {
@@ -51,13 +36,6 @@ export async function recordingInstance(wasm: string, config: Record<string, str
     },
     "wasi:logging/logging": {
       log: (level: string, context: string, message: string) => rec.logs.push({ level, context, message }),
-    },
-    "wasi:keyvalue/store": {
-      Bucket,
-      open(name: string) {
-        buckets.push({ name });
-        return new Bucket(name);
-      },
     },
   });
   return { component, rec };

@@ -8,6 +8,7 @@ bash toolchain/setup/wasmtime-py.sh >/dev/null
 bash toolchain/setup/registry.sh >/dev/null # Debian's docker-registry and skopeo (push, deploy)
 bash toolchain/setup/toxiproxy.sh >/dev/null # the leaf links of `lattice up --sites`
 bash toolchain/setup/oras.sh >/dev/null # tests read the OCI layouts push writes with oras, as users do
+bash toolchain/setup/postgres.sh >/dev/null # PostgreSQL 15 for the nats_to_postgres tests (each starts its own cluster)
 bash toolchain/setup/test-modules.sh # the modules the tests pin (github.com/google/uuid)
 # wadm (deploy) and the wasmCloud host (lattice up) are built from crates.io once per machine;
 # nice keeps the machine usable during the first build.

@@ -31,6 +31,14 @@ export function upCommand(): Command {
         })());
       process.once("SIGINT", () => void stop().then(() => process.exit(0)));
       process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
+      try {
+        const { setUpSinks } = await import("../../pipeline/index.js");
+        const sinks = await setUpSinks(embedded.nc, built.project, built.config, { timeoutMs: built.config.nats.timeoutMs });
+        for (const w of sinks.warnings) out.progress(out.color.yellow(`warning: ${w}`));
+      } catch (err) {
+        await stop();
+        throw err;
+      }
       // A task that does not start (its init never returns, it traps) is reported by name; the
       // others run. Only when none starts does up fail.
       const failed: { app: string; message: string }[] = [];

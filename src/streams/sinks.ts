@@ -1,0 +1,144 @@
+import { createHash } from "node:crypto";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerConfig, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { nanos, type NatsConnection } from "@nats-io/nats-core";
+import { RuntimeFailure } from "../errors.js";
+import { queueGroup, sinkDeliverSubject, TEMPLATES } from "../render/index.js";
+import { streamLimits, type Project, type StreamLimits } from "../workflow/index.js";
+import { PROJECT_METADATA } from "./plan.js";
+
+/** A postgres sink's durable consumer: it pushes the topic's messages to the task's instances, which acknowledge each once its rows are committed. */
+export interface SinkConsumer {
+  durable: string;
+  deliverSubject: string;
+  deliverGroup: string;
+}
+
+/** The stream that holds a topic's messages until every postgres sink reading it has stored them. */
+export interface SinkStream {
+  name: string;
+  topic: string;
+  limits: StreamLimits;
+  consumers: SinkConsumer[];
+}
+
+export interface SinkPlan {
+  /** Buckets of the kv tasks. */
+  buckets: string[];
+  streams: SinkStream[];
+}
+
+/**
+ * Redeliveries wait this long for an acknowledgement: more than a message may spend queued in a
+ * host behind the others of its batch, and then handled.
+ */
+const ACK_WAIT_MS = 30_000;
+/** Messages a sink may hold unacknowledged: enough for a batch in every instance. */
+const MAX_ACK_PENDING = 1024;
+
+/** What JetStream must hold before the project's sinks are deployed. Pure. */
+export function planSinks(project: Project): SinkPlan {
+  const buckets = [...new Set(project.tasks.filter((t) => TEMPLATES[t.type].sink === "kv").map((t) => t.bucket!))].sort();
+  const byTopic = new Map<string, SinkConsumer[]>();
+  for (const t of project.tasks.filter((x) => TEMPLATES[x.type].sink === "postgres")) {
+    const list = byTopic.get(t.source_topic!) ?? [];
+    list.push({ durable: t.component_name, deliverSubject: sinkDeliverSubject(t.component_name), deliverGroup: queueGroup(t.component_name) });
+    byTopic.set(t.source_topic!, list);
+  }
+  const streams = [...byTopic].sort(([a], [b]) => a.localeCompare(b)).map(([topic, consumers]) => ({ name: sinkStreamName(topic), topic, limits: streamLimits(project, topic), consumers }));
+  return { buckets, streams };
+}
+
+/** A stream name from a topic: NATS stream names have no dots or wildcards; the hash keeps `a.b` and `a_b` apart. */
+export function sinkStreamName(topic: string): string {
+  const readable = topic.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
+  return `PELATO_SINK_${readable}_${createHash("sha256").update(topic).digest("hex").slice(0, 8)}`;
+}
+
+export interface SinkSetUpOptions {
+  project: string;
+  /** The JetStream domain of the lattice's NATS (NATS_JS_DOMAIN, or the hub's on sites). */
+  domain?: string;
+  timeoutMs: number;
+  onStep?: (step: { kind: "bucket" | "stream" | "consumer"; name: string; action: "created" | "updated" | "unchanged" }) => void;
+}
+
+/** Creates the kv tasks' buckets and the postgres sinks' streams and consumers that are missing. */
+export async function ensureSinks(nc: NatsConnection, plan: SinkPlan, o: SinkSetUpOptions): Promise<void> {
+  if (plan.buckets.length === 0 && plan.streams.length === 0) return;
+  const where = o.domain ? ` in JetStream domain "${o.domain}"` : "";
+  const domain = o.domain ? { domain: o.domain } : {};
+  const jsm = await jetstreamManager(nc, { timeout: o.timeoutMs, ...domain }).catch((err: Error) => {
+    throw new RuntimeFailure(`JetStream${where} cannot be reached (${err.message}; deadline ${o.timeoutMs / 1000} s): the kv and postgres tasks need it; nothing was deployed`, { cause: err });
+  });
+  const kvm = new Kvm(jetstream(nc, { timeout: o.timeoutMs, ...domain }));
+  for (const bucket of plan.buckets) {
+    const existed = await jsm.streams.info(`KV_${bucket}`).then(
+      () => true,
+      () => false,
+    );
+    if (!existed) {
+      await kvm.create(bucket).catch((err: Error) => {
+        throw new RuntimeFailure(`cannot create the key-value bucket "${bucket}"${where}: ${err.message}; nothing was deployed`, { cause: err });
+      });
+    }
+    o.onStep?.({ kind: "bucket", name: bucket, action: existed ? "unchanged" : "created" });
+  }
+  for (const s of plan.streams) {
+    await ensureSinkStream(jsm, s, o.project, where, o.onStep);
+    for (const c of s.consumers) await ensureSinkConsumer(jsm, s, c, where, o.onStep);
+  }
+}
+
+async function ensureSinkStream(jsm: JetStreamManager, s: SinkStream, project: string, where: string, onStep: SinkSetUpOptions["onStep"]): Promise<void> {
+  const wanted: Partial<StreamConfig> & { name: string } = {
+    name: s.name,
+    subjects: [s.topic],
+    // A message stays until every sink reading the topic has acknowledged it, within the limits.
+    retention: RetentionPolicy.Interest,
+    max_age: nanos(s.limits.maxAgeSeconds * 1000),
+    max_bytes: s.limits.maxBytes,
+    discard: "old" as StreamConfig["discard"],
+    storage: "file" as StreamConfig["storage"],
+    num_replicas: 1,
+    metadata: { [PROJECT_METADATA]: project },
+  };
+  const current = await jsm.streams.info(s.name).then(
+    (i) => i.config,
+    () => undefined,
+  );
+  try {
+    if (!current) await jsm.streams.add(wanted);
+    else if (current.max_age !== wanted.max_age || current.max_bytes !== wanted.max_bytes) await jsm.streams.update(s.name, { ...current, max_age: wanted.max_age!, max_bytes: wanted.max_bytes! });
+  } catch (err) {
+    const overlap = /overlap/i.test((err as Error).message) ? ` (another stream already captures "${s.topic}"${where}: a topic is captured by one stream only)` : "";
+    throw new RuntimeFailure(`cannot set up stream ${s.name} for topic "${s.topic}"${where}: ${(err as Error).message}${overlap}; nothing was deployed`, { cause: err });
+  }
+  onStep?.({ kind: "stream", name: s.name, action: !current ? "created" : current.max_age !== wanted.max_age || current.max_bytes !== wanted.max_bytes ? "updated" : "unchanged" });
+}
+
+async function ensureSinkConsumer(jsm: JetStreamManager, s: SinkStream, c: SinkConsumer, where: string, onStep: SinkSetUpOptions["onStep"]): Promise<void> {
+  const wanted: Partial<ConsumerConfig> = {
+    durable_name: c.durable,
+    deliver_subject: c.deliverSubject,
+    deliver_group: c.deliverGroup,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(ACK_WAIT_MS),
+    max_ack_pending: MAX_ACK_PENDING,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: s.topic,
+  };
+  const current = await jsm.consumers.info(s.name, c.durable).catch(() => undefined);
+  if (current && current.config.deliver_subject === c.deliverSubject && current.config.deliver_group === c.deliverGroup && current.config.ack_wait === wanted.ack_wait) {
+    onStep?.({ kind: "consumer", name: `${s.name}/${c.durable}`, action: "unchanged" });
+    return;
+  }
+  try {
+    // Updating in place keeps what the sink has not acknowledged yet.
+    if (current) await jsm.consumers.update(s.name, c.durable, { deliver_subject: c.deliverSubject, ack_wait: wanted.ack_wait!, max_ack_pending: MAX_ACK_PENDING } as never);
+    else await jsm.consumers.add(s.name, wanted);
+  } catch (err) {
+    throw new RuntimeFailure(`cannot set up consumer ${c.durable} on stream ${s.name}${where}: ${(err as Error).message}; nothing was deployed`, { cause: err });
+  }
+  onStep?.({ kind: "consumer", name: `${s.name}/${c.durable}`, action: current ? "updated" : "created" });
+}

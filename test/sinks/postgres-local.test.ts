@@ -1,0 +1,74 @@
+// nats_to_postgres on the embedded default, as a user runs it: `pelatod up` with DATABASE_URL,
+// a PostgreSQL 15 cluster of the test's own, messages published on the topics.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { CLI, tempProject } from "../helpers/project.js";
+import { startPostgres, type Postgres } from "../helpers/postgres.js";
+import { createSinkTables, expectRows, publishRange, sinkProjectFiles, SINK_TOPICS } from "../helpers/sink-project.js";
+import { until } from "../helpers/until.js";
+
+let pg: Postgres;
+let up: ChildProcess;
+let nc: NatsConnection;
+let output = "";
+const project = tempProject(sinkProjectFiles());
+
+before(async () => {
+  pg = await startPostgres();
+  await createSinkTables(pg);
+  up = spawn(process.execPath, [CLI, "up", project.dir, "--toolchain", "go"], { env: { ...process.env, NO_COLOR: "1", DATABASE_URL: pg.url }, stdio: ["ignore", "pipe", "pipe"] });
+  up.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  up.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  const stateFile = join(project.dir, ".pelato", "up.json");
+  await until(() => existsSync(stateFile) && output.includes("Ctrl-C stops everything"), () => `up did not start:\n${output}`, 120_000);
+  nc = await connect({ servers: (JSON.parse(readFileSync(stateFile, "utf8")) as { natsUrl: string }).natsUrl });
+});
+
+after(async () => {
+  await nc?.close();
+  if (up && up.exitCode === null) {
+    up.kill("SIGINT");
+    await new Promise((r) => up.once("exit", r));
+  }
+  pg?.destroy();
+  project.cleanup();
+});
+
+test("up warns at start that a task's table is missing, and never prints the password", () => {
+  assert.match(output, /warning: missing_sink: table no_such_table does not exist in postgresql:\/\/127\.0\.0\.1:\d+\/pelato \(user pelato\)/);
+  assert.ok(!output.includes(pg.password) && !output.includes(encodeURIComponent(pg.password)), "no password in the output");
+});
+
+test("1000 messages give 1000 rows; a value holding SQL is stored verbatim", async () => {
+  await publishRange(nc, SINK_TOPICS.plain, 0, 1000);
+  await expectRows(pg, "plain_rows", 1000, 0);
+});
+
+test("with a key, every message sent twice still gives 1000 rows", async () => {
+  await publishRange(nc, SINK_TOPICS.keyed, 0, 1000, true);
+  await publishRange(nc, SINK_TOPICS.keyed, 0, 1000, true);
+  await expectRows(pg, "keyed_rows", 1000, 0);
+});
+
+test("with the database stopped for 10 s in the middle, every row is there afterwards, none of them twice", async () => {
+  await publishRange(nc, SINK_TOPICS.plain, 1000, 1300);
+  await expectRows(pg, "plain_rows", 300, 1000);
+  pg.stop();
+  const outageStart = output.length;
+  await publishRange(nc, SINK_TOPICS.plain, 1300, 1700);
+  await new Promise((r) => setTimeout(r, 10_000)); // the outage the test chose: 10 s
+  pg.start();
+  await publishRange(nc, SINK_TOPICS.plain, 1700, 2000);
+  await expectRows(pg, "plain_rows", 1000, 1000);
+  assert.match(output.slice(outageStart), /rows not written, retrying in \d+ ms: unexpected/, "the outage was met and retried");
+});
+
+test("a message for a table that does not exist fails with a clear error, and is not retried for ever", async () => {
+  const from = output.length;
+  nc.publish(SINK_TOPICS.missing, JSON.stringify({ seq: 1 }));
+  await until(() => /message dropped: invalid-query: relation "no_such_table" does not exist \(SQLSTATE 42P01\)/.test(output.slice(from)), () => `no error for the missing table in:\n${output.slice(from)}`, 30_000);
+});
