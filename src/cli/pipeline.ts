@@ -6,7 +6,7 @@ import { InputError, RuntimeFailure } from "../errors.js";
 import { appendRunLog, type RunRecord } from "../metrics/index.js";
 import type { PushEvent, PushReport } from "../oci/index.js";
 import { leafDenySnippet } from "../lattice/index.js";
-import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, recordDeployed, setUpCrossings, setUpSinks } from "../pipeline/index.js";
+import { buildTasks, deployAndWait, loadAndRender, pushBuilt as pushStage, pushPostgresProvider, recordDeployed, setUpCrossings, setUpSinks } from "../pipeline/index.js";
 import { writeGen, type Manifest, type RenderedProject } from "../render/index.js";
 import type { WadmClient } from "../wadm/index.js";
 import type { Project } from "../workflow/index.js";
@@ -76,6 +76,8 @@ export function round(n: number): number {
 export async function pushBuilt(built: Built, out: Output, command = "push"): Promise<PushReport> {
   const t0 = performance.now();
   const report = await pushStage(built.rendered.tasks, built.results, { registry: built.config.registry, projectDir: built.project.dir, onEvent: (e) => progress(out, e) });
+  const provider = await pushPostgresProvider(built.project, built.config.registry, { onEvent: (e) => progress(out, e), onProgress: (l) => out.progress(l) });
+  if (provider) report.tasks.push(provider);
   if (built.config.enableMetrics) {
     const pushed = report.tasks.filter((t) => !t.skipped);
     const push = { push_time: round((performance.now() - t0) / 1000), pushed: pushed.length, skipped: report.tasks.length - pushed.length, blobs_uploaded: pushed.reduce((n, t) => n + t.blobsUploaded, 0) };

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
-import { loadAndRender, pinnedManifests, setUpCrossings, setUpSinks } from "../pipeline/index.js";
+import { loadAndRender, pinnedManifests, pushPostgresProvider, setUpCrossings, setUpSinks } from "../pipeline/index.js";
 import { TEMPLATES, writeGen, type RenderedProject } from "../render/index.js";
 import type { Project } from "../workflow/index.js";
 import { desiredApps } from "./plan/desired.js";
@@ -116,8 +116,10 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
   }
   // A sink deployed without its bucket, stream or consumer would lose what it reads.
   let sinksReady = true;
+  let provider: { ref: string; manifestDigest: string } | undefined;
   if (plan.apps.some((a) => a.deploy) && project.tasks.some((t) => TEMPLATES[t.type].sink)) {
     try {
+      if (ctx.target.pushes) provider = await timed(() => pushPostgresProvider(project, ctx.config.registry));
       const { warnings } = await timed(() => setUpSinks(ctx.target.nc, project, ctx.config, { timeoutMs: ctx.config.nats.timeoutMs, ...(ctx.target.pushes ? { lattice: ctx.config.lattice } : {}) }));
       for (const message of warnings) ctx.emit({ type: "sink-warning", message });
     } catch (err) {
@@ -142,7 +144,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
     const digest = comp?.digest ?? deployed[a.name]!.digest;
     // A lattice gets the manifest pinned to the pushed image's digest, as deploy and brush send it.
     const imageDigest = d.image ? (pushed.get(a.name) ?? deployed[a.name]?.imageDigest) : undefined;
-    const manifest = d.image && imageDigest ? pinnedManifests([task], new Map([[d.image, imageDigest]]))[0]! : task.manifest;
+    const manifest = d.image && imageDigest ? pinnedManifests([task], new Map([[d.image, imageDigest], ...(provider ? [[provider.ref, provider.manifestDigest] as const] : [])]))[0]! : task.manifest;
     const targetVersion = manifest.metadata.annotations.version!;
     try {
       const out = await timed(() => ctx.target.deploy({ name: a.name, version: d.version, manifest, wasm: comp?.wasm ?? "", digest }));

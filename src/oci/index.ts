@@ -14,7 +14,7 @@ export { createCredentialLookup, dockerConfigCredential, dockerConfigPath, type 
 export { wasmArtifact, providerArtifact, type WasmArtifact, type WasmArtifactInput, type ComponentInterfaces } from "./artifact.js";
 export { componentInterfaces, parseWorldInterfaces } from "./wit.js";
 export { pushArtifact, type PushOutcome } from "./push.js";
-export { pushComponents, LAYOUT_DIR, DEFAULT_PUSH_PARALLEL, type PushItem, type PushOptions, type PushReport, type PushEvent, type TaskPushResult } from "./push-project.js";
+export { pushComponents, pushProviderArchive, LAYOUT_DIR, DEFAULT_PUSH_PARALLEL, type PushItem, type PushOptions, type PushReport, type PushEvent, type TaskPushResult } from "./push-project.js";
 export { projectProvenance, type Provenance } from "./provenance.js";
 export { digestOf, validateDigest } from "./digest.js";
 export * from "./media-types.js";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
-import { rfc3339, wasmArtifact } from "./artifact.js";
+import { providerArtifact, rfc3339, wasmArtifact } from "./artifact.js";
 import type { ClientStackOptions } from "./client.js";
 import { digestOf } from "./digest.js";
 import { describeNetworkError, DigestMismatchError, NotFoundError, PushFailedError } from "./errors.js";
@@ -135,6 +135,40 @@ async function pushOne(item: PushItem, dest: Destination, prov: Provenance, seen
   const outcome = await pushArtifact(target, artifact, item.tag, (digest) => seen.get(digest));
   for (const b of [artifact.layer, artifact.config]) seen.set(b.descriptor.digest, repository);
   return done({ manifestDigest: outcome.manifest.digest, layerDigest: artifact.layer.descriptor.digest, blobsUploaded: outcome.uploaded, blobsMounted: outcome.mounted, bytesUploaded: outcome.bytesUploaded, skipped: false });
+}
+
+/**
+ * A capability provider archive, pushed as `<registry>/<repository>:<tag>` (the tag already
+ * holding this very archive is left alone). Its created date is fixed: the same archive is always
+ * the same image digest, whichever project pushes it.
+ */
+export async function pushProviderArchive(par: Uint8Array, repository: string, tag: string, o: Omit<PushOptions, "projectDir">): Promise<TaskPushResult> {
+  const t0 = performance.now();
+  const dest = registryDestination(o as PushOptions);
+  try {
+    await dest.ready();
+    const { target, ref } = dest.open(repository, tag);
+    o.onEvent?.({ type: "start", component: repository, ref });
+    const artifact = providerArtifact({ par, created: new Date(0), title: repository, version: tag });
+    const current = await currentManifest(target, tag);
+    const same = current?.layers.length === 1 && current.layers[0]!.digest === artifact.layer.descriptor.digest;
+    const outcome = same ? undefined : await pushArtifact(target, artifact, tag);
+    const result: TaskPushResult = {
+      component: repository,
+      ref,
+      manifestDigest: same ? current!.digest : outcome!.manifest.digest,
+      layerDigest: artifact.layer.descriptor.digest,
+      blobsUploaded: outcome?.uploaded ?? 0,
+      blobsMounted: outcome?.mounted ?? 0,
+      bytesUploaded: outcome?.bytesUploaded ?? 0,
+      skipped: same,
+      seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+    };
+    o.onEvent?.({ type: "done", result });
+    return result;
+  } finally {
+    await dest.close();
+  }
 }
 
 /** The image manifest a tag holds now, or undefined when the tag is new (or holds something else). */

@@ -5,8 +5,8 @@ import { parseReference } from "./reference.js";
 /** An image a manifest references, and the component its one layer must be. */
 export interface ExpectedImage {
   image: string;
-  /** "sha256:…" of the component built from the current sources. */
-  component: string;
+  /** "sha256:…" of the component built from the current sources; absent: any one-layer artifact (a provider pushed elsewhere). */
+  component?: string;
 }
 
 /**
@@ -37,7 +37,7 @@ export async function imageProblems(expected: ExpectedImage[], settings: Registr
           });
         const layers = fetched && "layers" in fetched.manifest ? fetched.manifest.layers : undefined;
         if (!fetched) problems.push(`${e.image} is not in the registry`);
-        else if (layers?.[0]?.digest !== e.component) problems.push(`${e.image} holds another build than the current sources (${layers?.[0]?.digest ?? "no layer"}, built ${e.component})`);
+        else if (e.component !== undefined && layers?.[0]?.digest !== e.component) problems.push(`${e.image} holds another build than the current sources (${layers?.[0]?.digest ?? "no layer"}, built ${e.component})`);
         else digests.set(e.image, fetched.descriptor.digest);
       }
     } finally {

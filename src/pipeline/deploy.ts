@@ -1,6 +1,8 @@
 import type { RegistrySettings } from "../config/index.js";
 import { InputError, RuntimeFailure } from "../errors.js";
 import { imageRef, type Manifest, type RenderedProject, type RenderedTask } from "../render/index.js";
+import { postgresProviderImage } from "../postgres-provider.js";
+import { postgresTasks } from "./sinks.js";
 import { deployManifests, pinManifest, waitForApplications, type DeployOutcome, type StatusInfo, type WadmClient, type WaitResult } from "../wadm/index.js";
 
 /**
@@ -20,7 +22,9 @@ export async function requireImages(rendered: RenderedProject, genDir: string, r
     problems.push(`${t.task.codePath}: changed since it was last built`);
     return [];
   });
-  const checked = await imageProblems(expected, registry);
+  // The provider of the postgres tasks: any build of this version will do (push puts it there).
+  const provider = postgresTasks(rendered.project).length > 0 ? [{ image: postgresProviderImage(registry.url) }] : [];
+  const checked = await imageProblems([...expected, ...provider], registry);
   problems.push(...checked.problems);
   if (problems.length > 0) throw new RuntimeFailure(`nothing deployed:\n  ${problems.join("\n  ")}\n(pelatod brush builds, pushes and deploys in one go)`);
   return checked.digests;

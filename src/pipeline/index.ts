@@ -3,7 +3,7 @@
 // callers pass callbacks for progress.
 export { buildTasks, type BuildStageOptions, type ToolchainSelection } from "./build.js";
 export { loadAndRender } from "./render.js";
-export { pushBuilt, type BuiltComponent, type PushedTask } from "./push.js";
+export { pushBuilt, pushPostgresProvider, type BuiltComponent, type PushedTask } from "./push.js";
 export { deployAndWait, pinnedManifests, requireImages, type DeployStageOptions } from "./deploy.js";
 export { findProjectApplications, removeFromLattice, type ProjectFinding } from "./remove.js";
 export { forgetDeployed, readDeployed, recordDeployed } from "./deployed-record.js";

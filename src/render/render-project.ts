@@ -96,8 +96,11 @@ export function versionConfigNames(node: unknown, hash: string): void {
   if (typeof node !== "object" || node === null) return;
   for (const [key, value] of Object.entries(node)) {
     // A config without properties is put by pelatod under a fixed name, not by wadm: never renamed.
-    if (key === "config" && Array.isArray(value)) for (const c of value as { name?: string; properties?: unknown }[]) if (c.properties) c.name &&= c.name.replace(/(-[0-9a-f]{10})?$/, `-${hash}`);
-    else versionConfigNames(value, hash);
+    if (key !== "config" || !Array.isArray(value)) {
+      versionConfigNames(value, hash);
+      continue;
+    }
+    for (const c of value as { name?: string; properties?: unknown }[]) if (c.properties) c.name &&= c.name.replace(/(-[0-9a-f]{10})?$/, `-${hash}`);
   }
 }
 

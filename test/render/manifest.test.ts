@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { appFromManifest } from "../../src/host/index.js";
 import { DEFAULT_CONCURRENCY, MANIFEST_FILE, renderProject } from "../../src/render/index.js";
+import { pinManifest } from "../../src/wadm/index.js";
 import { project, RENDER_OPTIONS, task } from "../helpers/fixtures.js";
 
 type Component = { name: string; type: string; properties: { image: string; config?: { properties: Record<string, string> }[] }; traits: { type: string; properties: Record<string, unknown> }[] };
@@ -89,4 +90,24 @@ test("gen writes one application per task and no multi-document file (wadm's loa
   const r = await renderProject(project([task({ component_name: "a" }), task({ component_name: "b" })]), RENDER_OPTIONS);
   assert.deepEqual([...r.files.keys()].filter((f) => f.endsWith(".yaml")).sort(), [`a/${MANIFEST_FILE}`, `b/${MANIFEST_FILE}`]);
   for (const t of r.tasks) assert.equal(parse(t.files.get(MANIFEST_FILE)!).metadata.name, t.dir);
+});
+
+test("a postgres sink: reads its consumer's subject in its queue group, names its table, links the postgres provider through a config only pelatod puts", async () => {
+  const r = await renderProject(project([task({ type: "nats_to_postgres", dest_topic: undefined, table: "public.Readings", key: "id", component_name: "sink" })]), { ...RENDER_OPTIONS, providers: { ...RENDER_OPTIONS.providers, postgres: "localhost:5000/pelato-postgres-provider:0.1.0-abc" } });
+  const m = r.tasks[0]!.manifest;
+  const hash = m.metadata.annotations.version.split("-").at(-1)!;
+  const [comp, nats, provider] = m.spec.components;
+  assert.deepEqual(comp!.properties.config![0]!.properties, { table: "public.Readings", key: "id" });
+  const pgLink = comp!.traits.find((t) => t.type === "link" && t.properties.package === "postgres")!;
+  assert.deepEqual(pgLink.properties, { namespace: "wasmcloud", package: "postgres", interfaces: ["query"], target: { name: "postgres", config: [{ name: "sink-database" }] } });
+  assert.equal((nats!.traits[1]!.properties as { source: { config: { properties: Record<string, string> }[] } }).source.config[0]!.properties.subscriptions, "pelato.sink.sink|pelato.sink");
+  assert.deepEqual([provider!.name, provider!.type, provider!.properties.image], ["postgres", "capability", "localhost:5000/pelato-postgres-provider:0.1.0-abc"]);
+  // wadm deletes an old version's configs: each one wadm puts carries the version; the database's, put by pelatod, keeps its name.
+  const names = JSON.stringify(m).match(/"name":"[^"]*-(runtime|subscription|consumer|database)[^"]*"/g)!;
+  for (const n of names) assert.ok(n.includes("-database") ? n === '"name":"sink-database"' : n.endsWith(`-${hash}"`), n);
+  const pinned = pinManifest(m, new Map([["localhost:5000/sink:1.0.0", "sha256:" + "a".repeat(64)], ["localhost:5000/pelato-postgres-provider:0.1.0-abc", "sha256:" + "b".repeat(64)]]));
+  const [pc, , pp] = pinned.spec.components;
+  assert.equal(pp!.properties.image, `localhost:5000/pelato-postgres-provider:0.1.0-abc@sha256:${"b".repeat(64)}`);
+  assert.equal(pp!.properties.id, undefined, "the provider keeps its id");
+  assert.ok(pc!.traits.some((t) => t.type === "link" && JSON.stringify(t).includes('"sink-database"')));
 });

@@ -14,5 +14,7 @@ bash toolchain/setup/test-modules.sh # the modules the tests pin (github.com/goo
 # nice keeps the machine usable during the first build.
 nice -n 10 bash toolchain/setup/wadm.sh >/dev/null
 nice -n 10 bash toolchain/setup/wasmcloud-host.sh >/dev/null
+# pelatod's PostgreSQL capability provider (nats_to_postgres on a lattice), after the host: they share a target dir.
+nice -n 10 bash toolchain/setup/postgres-provider.sh >/dev/null
 bash toolchain/setup/tinygo.sh >/dev/null # the pinned TinyGo toolchain image (--toolchain tinygo, auto)
 bash toolchain/setup/systemd-image.sh >/dev/null # systemd as PID 1 in a container (test/daemon/systemd-boot.test.ts)

@@ -34,8 +34,9 @@ func (e *QueryError) Error() string { return e.Kind + ": " + e.Message }
 var queryErrorKinds = [...]string{"invalid-params", "invalid-query", "unexpected"}
 
 // Exec runs query with params bound as text values ($1, $2, ...); nil is NULL.
-// Rows it returns are not read.
-func Exec(query string, params ...*string) error {
+// Rows it returns are not read. The error is typed (not an error interface):
+// TinyGo cannot run errors.As.
+func Exec(query string, params ...*string) *QueryError {
 	mark := cabi.Mark()
 	defer cabi.Release(mark)
 	var list unsafe.Pointer

@@ -1,0 +1,120 @@
+// bench/sink: rows per second into PostgreSQL through a nats_to_postgres task, on the embedded
+// default (`pelatod up`) and on a real wasmCloud host (`lattice up`'s parts, pelatod's provider),
+// against a plain node-postgres insert loop of the same rows into the same database in the same
+// run (one INSERT per row, awaited in turn: what a hand-written consumer does). Goal: >= 0.5x.
+// Run: npm run build && node dist/bench/sink.js      BENCH_ROWS=5000 rows per round
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { startLattice } from "../src/lattice/index.js";
+import { CLI, REPO_ROOT, tempProject } from "../test/helpers/project.js";
+import { startPostgres, type Postgres } from "../test/helpers/postgres.js";
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 5000);
+const DEADLINE_MS = 300_000;
+const WORKFLOW = "project_name: Sink bench\ntasks:\n  - {name: Rows, type: nats_to_postgres, code: rows.go, targets: [cloud], source_topic: bench.rows, table: bench_rows, component_name: bench_sink, version: 0.1.0}\n";
+const TASK = readFileSync(join(REPO_ROOT, "test", "corpus", "tasks", "sink_rows.go"), "utf8");
+const row = (seq: number) => ({ seq, doubled: seq * 2, note: `reading ${seq}` });
+
+async function baseline(db: Postgres): Promise<number> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query("TRUNCATE baseline_rows");
+    const t0 = performance.now();
+    for (let seq = 0; seq < ROWS; seq++) {
+      const r = row(seq);
+      await client.query("INSERT INTO baseline_rows (seq, doubled, note) VALUES ($1, $2, $3)", [r.seq, r.doubled, r.note]);
+    }
+    return ROWS / ((performance.now() - t0) / 1000);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Publishes ROWS messages and waits for the last row: rows per second from the first publish. */
+async function throughPipeline(nc: NatsConnection, db: Postgres): Promise<number> {
+  await db.sql("TRUNCATE bench_rows");
+  const t0 = performance.now();
+  for (let seq = 0; seq < ROWS; seq++) nc.publish("bench.rows", JSON.stringify({ seq, note: `reading ${seq}` }));
+  await nc.flush();
+  for (;;) {
+    const n = Number((await db.sql<{ n: string }>("SELECT count(*) AS n FROM bench_rows"))[0]!.n);
+    if (n >= ROWS) break;
+    if (performance.now() - t0 > DEADLINE_MS) throw new Error(`only ${n} of ${ROWS} rows after ${DEADLINE_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const [check] = await db.sql<{ n: string; d: string }>("SELECT count(*) AS n, count(DISTINCT seq) AS d FROM bench_rows");
+  if (Number(check!.n) !== ROWS || Number(check!.d) !== ROWS) throw new Error(`rows: ${check!.n}, distinct: ${check!.d}, expected ${ROWS}`);
+  return ROWS / seconds;
+}
+
+const round = (n: number) => Number(n.toFixed(n < 10 ? 2 : 0));
+
+async function embedded(db: Postgres): Promise<Record<string, number>> {
+  const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/rows.go": TASK });
+  const up = spawn(process.execPath, [CLI, "up", project.dir, "--toolchain", "go"], { env: { ...process.env, NO_COLOR: "1", DATABASE_URL: db.url }, stdio: ["ignore", "ignore", "pipe"] });
+  let out = "";
+  up.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  try {
+    const state = join(project.dir, ".pelato", "up.json");
+    for (const end = Date.now() + DEADLINE_MS; !(existsSync(state) && out.includes("Ctrl-C stops everything")); await new Promise((r) => setTimeout(r, 50))) {
+      if (Date.now() > end || up.exitCode !== null) throw new Error(`up did not start:\n${out}`);
+    }
+    const nc = await connect({ servers: (JSON.parse(readFileSync(state, "utf8")) as { natsUrl: string }).natsUrl });
+    try {
+      return await compare(nc, db);
+    } finally {
+      await nc.close();
+    }
+  } finally {
+    up.kill("SIGINT");
+    await new Promise((r) => up.once("exit", r));
+    project.cleanup();
+  }
+}
+
+async function onLattice(db: Postgres): Promise<Record<string, number>> {
+  const lattice = await startLattice({ hosts: ["cloud"], lattice: "default" });
+  const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/rows.go": TASK });
+  try {
+    const env = { ...process.env, NATS_URL: lattice.natsUrl, PELATO_PROVIDER_NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin", DATABASE_URL: db.url };
+    const r = spawnSync(process.execPath, [CLI, "brush", project.dir, "--toolchain", "go", "--wait-timeout", "300"], { env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`brush failed: ${r.stderr}`);
+    const nc = await connect({ servers: lattice.natsUrl });
+    try {
+      return await compare(nc, db);
+    } finally {
+      await nc.close();
+    }
+  } finally {
+    await lattice.stop();
+    project.cleanup();
+  }
+}
+
+/** A warm-up round, then the pipeline and the baseline in turn, twice: the better of each. */
+async function compare(nc: NatsConnection, db: Postgres): Promise<Record<string, number>> {
+  await throughPipeline(nc, db);
+  const pipeline: number[] = [];
+  const plain: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    pipeline.push(await throughPipeline(nc, db));
+    plain.push(await baseline(db));
+  }
+  const p = Math.max(...pipeline);
+  const b = Math.max(...plain);
+  return { pipeline_rows_per_s: round(p), plain_pg_insert_loop_rows_per_s: round(b), ratio: round(p / b) };
+}
+
+const db = await startPostgres();
+try {
+  for (const t of ["bench_rows", "baseline_rows"]) await db.sql(`CREATE TABLE ${t} (seq integer NOT NULL, doubled integer, note text)`);
+  const report = { bench: "sink", rows: ROWS, embedded_default: await embedded(db), real_wasmcloud_host: await onLattice(db) };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  db.destroy();
+}
