@@ -2,7 +2,8 @@
 // default (`pelatod up`) and on a real wasmCloud host (`lattice up`'s parts, pelatod's provider),
 // against a plain node-postgres insert loop of the same rows into the same database in the same
 // run (one INSERT per row, awaited in turn: what a hand-written consumer does). Goal: >= 0.5x.
-// Run: npm run build && node dist/bench/sink.js      BENCH_ROWS=5000 rows per round
+// The database runs with PostgreSQL's own settings (fsync on, as in production).
+// Run: npm run build && node dist/bench/sink.js      BENCH_ROWS=5000 rows per round, BENCH_CONCURRENCY=<n> the task's concurrency (default: the template's), BENCH_TOOLCHAIN=go|tinygo|auto (default auto)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,7 +15,10 @@ import { startPostgres, type Postgres } from "../test/helpers/postgres.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 5000);
 const DEADLINE_MS = 300_000;
-const WORKFLOW = "project_name: Sink bench\ntasks:\n  - {name: Rows, type: nats_to_postgres, code: rows.go, targets: [cloud], source_topic: bench.rows, table: bench_rows, component_name: bench_sink, version: 0.1.0}\n";
+/** The toolchain the task is built with: the default, auto (TinyGo when its container can run), unless chosen. */
+const TOOLCHAIN = process.env.BENCH_TOOLCHAIN ?? "auto";
+const CONCURRENCY = process.env.BENCH_CONCURRENCY ? `, concurrency: ${Number(process.env.BENCH_CONCURRENCY)}` : "";
+const WORKFLOW = `project_name: Sink bench\ntasks:\n  - {name: Rows, type: nats_to_postgres, code: rows.go, targets: [cloud], source_topic: bench.rows, table: bench_rows, component_name: bench_sink, version: 0.1.0${CONCURRENCY}}\n`;
 const TASK = readFileSync(join(REPO_ROOT, "test", "corpus", "tasks", "sink_rows.go"), "utf8");
 const row = (seq: number) => ({ seq, doubled: seq * 2, note: `reading ${seq}` });
 
@@ -56,7 +60,7 @@ const round = (n: number) => Number(n.toFixed(n < 10 ? 2 : 0));
 
 async function embedded(db: Postgres): Promise<Record<string, number>> {
   const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/rows.go": TASK });
-  const up = spawn(process.execPath, [CLI, "up", project.dir, "--toolchain", "go"], { env: { ...process.env, NO_COLOR: "1", DATABASE_URL: db.url }, stdio: ["ignore", "ignore", "pipe"] });
+  const up = spawn(process.execPath, [CLI, "up", project.dir, "--toolchain", TOOLCHAIN], { env: { ...process.env, NO_COLOR: "1", DATABASE_URL: db.url }, stdio: ["ignore", "ignore", "pipe"] });
   let out = "";
   up.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   try {
@@ -82,7 +86,7 @@ async function onLattice(db: Postgres): Promise<Record<string, number>> {
   const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/rows.go": TASK });
   try {
     const env = { ...process.env, NATS_URL: lattice.natsUrl, PELATO_PROVIDER_NATS_URL: lattice.natsUrl, REGISTRY_URL: lattice.registry, PELATO_PROVIDERS: "builtin", DATABASE_URL: db.url };
-    const r = spawnSync(process.execPath, [CLI, "brush", project.dir, "--toolchain", "go", "--wait-timeout", "300"], { env, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "brush", project.dir, "--toolchain", TOOLCHAIN, "--wait-timeout", "300"], { env, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`brush failed: ${r.stderr}`);
     const nc = await connect({ servers: lattice.natsUrl });
     try {
@@ -110,10 +114,10 @@ async function compare(nc: NatsConnection, db: Postgres): Promise<Record<string,
   return { pipeline_rows_per_s: round(p), plain_pg_insert_loop_rows_per_s: round(b), ratio: round(p / b) };
 }
 
-const db = await startPostgres();
+const db = await startPostgres({ durable: true });
 try {
   for (const t of ["bench_rows", "baseline_rows"]) await db.sql(`CREATE TABLE ${t} (seq integer NOT NULL, doubled integer, note text)`);
-  const report = { bench: "sink", rows: ROWS, embedded_default: await embedded(db), real_wasmcloud_host: await onLattice(db) };
+  const report = { bench: "sink", rows: ROWS, concurrency: process.env.BENCH_CONCURRENCY ?? "default", toolchain: TOOLCHAIN, embedded_default: await embedded(db), real_wasmcloud_host: await onLattice(db) };
   console.log(JSON.stringify(report, null, 2));
 } finally {
   db.destroy();

@@ -20,7 +20,8 @@ export interface Postgres {
   destroy(): void;
 }
 
-export async function startPostgres(): Promise<Postgres> {
+/** `durable`: PostgreSQL's own settings (fsync on), as in production: the benches; tests turn fsync off. */
+export async function startPostgres(o: { durable?: boolean } = {}): Promise<Postgres> {
   const bin = setupBinary("postgres.sh");
   const dir = mkdtempSync(join(tmpdir(), "pelato-pg-"));
   const asRoot = process.getuid?.() === 0;
@@ -36,7 +37,7 @@ export async function startPostgres(): Promise<Postgres> {
   const run = (tool: string, args: string[]) => execFileSync(asRoot ? "runuser" : join(bin, tool), asRoot ? ["-u", "postgres", "--", join(bin, tool), ...args] : args, { stdio: ["ignore", "pipe", "pipe"], cwd: dir });
   run("initdb", ["-D", join(dir, "data"), "-U", "pelato", "--pwfile", join(dir, "pw"), "-A", "scram-sha-256", "--no-sync"]);
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${o.durable ? "" : " -c fsync=off"}`;
   const start = () => void run("pg_ctl", ["-D", join(dir, "data"), "-o", opts, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
   const stop = () => void run("pg_ctl", ["-D", join(dir, "data"), "-m", "fast", "-w", "-t", "60", "stop"]);
   start();
