@@ -2,10 +2,11 @@
 // default (`pelatod up`) and on a real wasmCloud host (`lattice up`'s parts, pelatod's provider),
 // against a plain node-postgres insert loop of the same rows into the same database in the same
 // run (one INSERT per row, awaited in turn: what a hand-written consumer does). Goal: >= 0.5x.
-// The database runs with PostgreSQL's own settings (fsync on, as in production).
+// The database runs with PostgreSQL's own settings (fsync on, as in production). Each round also
+// reports the CPU each process spent per row (from /proc), to show where the pipeline's time goes.
 // Run: npm run build && node dist/bench/sink.js      BENCH_ROWS=5000 rows per round, BENCH_CONCURRENCY=<n> the task's concurrency (default: the template's), BENCH_TOOLCHAIN=go|tinygo|auto (default auto)
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -38,8 +39,35 @@ async function baseline(db: Postgres): Promise<number> {
   }
 }
 
+/** CPU time (user + system, in clock ticks) of every process on the machine, by process name. */
+function cpuByProcess(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks.set(name, (ticks.get(name) ?? 0) + Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks;
+}
+
+/** Where the CPU of a round went: µs per row for each process that used at least 2 % of it. */
+function cpuPerRow(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const used = [...after].map(([name, t]) => [name, t - (before.get(name) ?? 0)] as const).filter(([, d]) => d > 0);
+  const total = used.reduce((n, [, d]) => n + d, 0);
+  const perRow = (d: number) => Math.round(((d / 100) * 1e6) / ROWS);
+  return Object.fromEntries(used.filter(([, d]) => d >= total * 0.02).sort((a, b) => b[1] - a[1]).map(([name, d]) => [name, perRow(d)]));
+}
+
+let lastCpu: Record<string, number> = {};
+
 /** Publishes ROWS messages and waits for the last row: rows per second from the first publish. */
 async function throughPipeline(nc: NatsConnection, db: Postgres): Promise<number> {
+  const cpu = cpuByProcess();
   await db.sql("TRUNCATE bench_rows");
   const t0 = performance.now();
   for (let seq = 0; seq < ROWS; seq++) nc.publish("bench.rows", JSON.stringify({ seq, note: `reading ${seq}` }));
@@ -51,6 +79,7 @@ async function throughPipeline(nc: NatsConnection, db: Postgres): Promise<number
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - t0) / 1000;
+  lastCpu = cpuPerRow(cpu, cpuByProcess());
   const [check] = await db.sql<{ n: string; d: string }>("SELECT count(*) AS n, count(DISTINCT seq) AS d FROM bench_rows");
   if (Number(check!.n) !== ROWS || Number(check!.d) !== ROWS) throw new Error(`rows: ${check!.n}, distinct: ${check!.d}, expected ${ROWS}`);
   return ROWS / seconds;
@@ -58,7 +87,7 @@ async function throughPipeline(nc: NatsConnection, db: Postgres): Promise<number
 
 const round = (n: number) => Number(n.toFixed(n < 10 ? 2 : 0));
 
-async function embedded(db: Postgres): Promise<Record<string, number>> {
+async function embedded(db: Postgres): Promise<Record<string, unknown>> {
   const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/rows.go": TASK });
   const up = spawn(process.execPath, [CLI, "up", project.dir, "--toolchain", TOOLCHAIN], { env: { ...process.env, NO_COLOR: "1", DATABASE_URL: db.url }, stdio: ["ignore", "ignore", "pipe"] });
   let out = "";
@@ -81,7 +110,7 @@ async function embedded(db: Postgres): Promise<Record<string, number>> {
   }
 }
 
-async function onLattice(db: Postgres): Promise<Record<string, number>> {
+async function onLattice(db: Postgres): Promise<Record<string, unknown>> {
   const lattice = await startLattice({ hosts: ["cloud"], lattice: "default" });
   const project = tempProject({ "workflow.yaml": WORKFLOW, "tasks/rows.go": TASK });
   try {
@@ -101,7 +130,7 @@ async function onLattice(db: Postgres): Promise<Record<string, number>> {
 }
 
 /** A warm-up round, then the pipeline and the baseline in turn, twice: the better of each. */
-async function compare(nc: NatsConnection, db: Postgres): Promise<Record<string, number>> {
+async function compare(nc: NatsConnection, db: Postgres): Promise<Record<string, unknown>> {
   await throughPipeline(nc, db);
   const pipeline: number[] = [];
   const plain: number[] = [];
@@ -111,7 +140,7 @@ async function compare(nc: NatsConnection, db: Postgres): Promise<Record<string,
   }
   const p = Math.max(...pipeline);
   const b = Math.max(...plain);
-  return { pipeline_rows_per_s: round(p), plain_pg_insert_loop_rows_per_s: round(b), ratio: round(p / b) };
+  return { pipeline_rows_per_s: round(p), plain_pg_insert_loop_rows_per_s: round(b), ratio: round(p / b), pipeline_cpu_us_per_row: lastCpu };
 }
 
 const db = await startPostgres({ durable: true });
