@@ -30,7 +30,8 @@ export interface SinkPlan {
 
 /**
  * Redeliveries wait this long for an acknowledgement: more than a message may spend queued in a
- * host behind the others of its batch, and then handled.
+ * host behind the others of its batch, and then handled (a statement times out after 4 s in the
+ * local host, 10 s in pelatod's provider).
  */
 const ACK_WAIT_MS = 30_000;
 /** Messages a sink may hold unacknowledged: enough for a batch in every instance. */
