@@ -31,9 +31,11 @@ export interface SinkPlan {
 /**
  * Redeliveries wait this long for an acknowledgement: more than a message may spend queued in a
  * host behind the others of its batch, and then handled (a statement times out after 4 s in the
- * local host, 10 s in pelatod's provider).
+ * local host, 10 s in pelatod's provider). It is also how soon a message comes back whose handler
+ * died without a word: on a wasmCloud host, a provider's answer that does not arrive whole traps the
+ * component (seen a few times in 400 during a database restart, "failed to decode return value").
  */
-const ACK_WAIT_MS = 30_000;
+const ACK_WAIT_MS = 15_000;
 /** Messages a sink may hold unacknowledged: enough for a batch in every instance. */
 const MAX_ACK_PENDING = 1024;
 

@@ -48,7 +48,7 @@ const QUERY_TIMEOUT_MS: &str = "QUERY_TIMEOUT_MS";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_POOL_SIZE: usize = 8;
-/// Well under the sink consumer's ack wait (30 s, src/streams/sinks.ts): a statement that hangs
+/// Under the sink consumer's ack wait (15 s, src/streams/sinks.ts): a statement that hangs
 /// fails its message, which is asked for again, before JetStream redelivers it on its own.
 const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(10);
 
