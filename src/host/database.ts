@@ -24,7 +24,9 @@ export class Database {
   #pool: pg.Pool;
 
   constructor(url: Secret) {
-    this.#pool = new pg.Pool({ connectionString: url.reveal(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, max: 8 });
+    // statement_timeout: the server gives up too, so that a statement the client stopped waiting
+    // for never commits behind its back (its message is retried: that would write it twice).
+    this.#pool = new pg.Pool({ connectionString: url.reveal(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS, statement_timeout: QUERY_TIMEOUT_MS - 500, query_timeout: QUERY_TIMEOUT_MS, max: 8 });
     // An idle connection the server closes (a restart) is dropped from the pool; the next query opens another.
     this.#pool.on("error", () => {});
   }
@@ -46,13 +48,13 @@ export class Database {
 
 /**
  * `unexpected`: the database could not take the statement now (no connection, shutting down,
- * out of resources, a serialization conflict): worth trying again. `invalid-query`: the server
+ * out of resources, a statement timeout, a serialization conflict): worth trying again. `invalid-query`: the server
  * refused it (no such table or column, a constraint, a value of the wrong type).
  */
 export function classify(err: Error & { code?: string }): QueryErrorValue {
   const code = err.code;
   const sqlstate = typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-  const retryable = !sqlstate || /^(08|53|57P|40)/.test(sqlstate);
+  const retryable = !sqlstate || /^(08|53|57P|57014|40)/.test(sqlstate);
   return { tag: retryable ? "unexpected" : "invalid-query", val: sqlstate ? `${err.message} (SQLSTATE ${sqlstate})` : err.message };
 }
 

@@ -62,12 +62,12 @@ export async function checkTables(database: DatabaseSettings, tasks: readonly Ta
       const found = await client.query<{ oid: string | null }>("SELECT to_regclass($1)::oid::text AS oid", [table]);
       const oid = found.rows[0]?.oid;
       if (!oid) {
-        warnings.push(`${t.component_name}: table ${t.table} does not exist in ${database.display}: each message fails until it is created (pelatod never creates or alters tables)`);
+        warnings.push(`${t.component_name}: table ${t.table} does not exist in ${database.display}: its messages wait in their stream (within its limits) until it is created; pelatod never creates or alters tables`);
         continue;
       }
       if (t.key === undefined) continue;
       const key = await client.query("SELECT 1 FROM pg_attribute WHERE attrelid = $1::oid AND attname = $2 AND NOT attisdropped", [oid, t.key.toLowerCase()]);
-      if (key.rowCount === 0) warnings.push(`${t.component_name}: table ${t.table} has no column ${t.key} (the task's key): each message fails until it is added`);
+      if (key.rowCount === 0) warnings.push(`${t.component_name}: table ${t.table} has no column ${t.key} (the task's key): its messages wait in their stream until it is added`);
     }
   } catch (err) {
     warnings.push(`could not check the tables in ${database.display}: ${(err as Error).message}`);

@@ -36,8 +36,12 @@ export interface SinkPlan {
  * component (seen a few times in 400 during a database restart, "failed to decode return value").
  */
 const ACK_WAIT_MS = 15_000;
-/** Messages a sink may hold unacknowledged: enough for a batch in every instance. */
-const MAX_ACK_PENDING = 1024;
+/**
+ * Messages a sink may hold unacknowledged: enough to keep its instances busy, few enough that a
+ * slow database does not leave hundreds queued in the hosts past the ack wait (each would then be
+ * delivered again while still waiting).
+ */
+const MAX_ACK_PENDING = 128;
 
 /** What JetStream must hold before the project's sinks are deployed. Pure. */
 export function planSinks(project: Project): SinkPlan {
@@ -99,6 +103,8 @@ async function ensureSinkStream(jsm: JetStreamManager, s: SinkStream, project: s
     subjects: [s.topic],
     // A message stays until every sink reading the topic has acknowledged it, within the limits.
     retention: RetentionPolicy.Interest,
+    // A request on the topic is answered by whoever handles it, never by the stream's PubAck.
+    no_ack: true,
     max_age: nanos(s.limits.maxAgeSeconds * 1000),
     max_bytes: s.limits.maxBytes,
     discard: "old" as StreamConfig["discard"],
@@ -112,12 +118,16 @@ async function ensureSinkStream(jsm: JetStreamManager, s: SinkStream, project: s
   );
   try {
     if (!current) await jsm.streams.add(wanted);
-    else if (current.max_age !== wanted.max_age || current.max_bytes !== wanted.max_bytes) await jsm.streams.update(s.name, { ...current, max_age: wanted.max_age!, max_bytes: wanted.max_bytes! });
+    else if (streamDiffers(current, wanted)) await jsm.streams.update(s.name, { ...current, max_age: wanted.max_age!, max_bytes: wanted.max_bytes!, no_ack: true });
   } catch (err) {
     const overlap = /overlap/i.test((err as Error).message) ? ` (another stream already captures "${s.topic}"${where}: a topic is captured by one stream only)` : "";
     throw new RuntimeFailure(`cannot set up stream ${s.name} for topic "${s.topic}"${where}: ${(err as Error).message}${overlap}; nothing was deployed`, { cause: err });
   }
-  onStep?.({ kind: "stream", name: s.name, action: !current ? "created" : current.max_age !== wanted.max_age || current.max_bytes !== wanted.max_bytes ? "updated" : "unchanged" });
+  onStep?.({ kind: "stream", name: s.name, action: !current ? "created" : streamDiffers(current, wanted) ? "updated" : "unchanged" });
+}
+
+function streamDiffers(current: StreamConfig, wanted: Partial<StreamConfig>): boolean {
+  return current.max_age !== wanted.max_age || current.max_bytes !== wanted.max_bytes || current.no_ack !== true;
 }
 
 async function ensureSinkConsumer(jsm: JetStreamManager, s: SinkStream, c: SinkConsumer, where: string, onStep: SinkSetUpOptions["onStep"]): Promise<void> {
@@ -132,7 +142,7 @@ async function ensureSinkConsumer(jsm: JetStreamManager, s: SinkStream, c: SinkC
     filter_subject: s.topic,
   };
   const current = await jsm.consumers.info(s.name, c.durable).catch(() => undefined);
-  if (current && current.config.deliver_subject === c.deliverSubject && current.config.deliver_group === c.deliverGroup && current.config.ack_wait === wanted.ack_wait) {
+  if (current && current.config.deliver_subject === c.deliverSubject && current.config.deliver_group === c.deliverGroup && current.config.ack_wait === wanted.ack_wait && current.config.max_ack_pending === MAX_ACK_PENDING) {
     onStep?.({ kind: "consumer", name: `${s.name}/${c.durable}`, action: "unchanged" });
     return;
   }

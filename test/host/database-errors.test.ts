@@ -8,7 +8,7 @@ import { fromColumn, toParam } from "../../src/host/pg-values.js";
 const pgError = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
 
 test("no connection, a shutdown, no resources, a conflict: unexpected (retried); what the server refuses: invalid-query (dropped), with its SQLSTATE", () => {
-  for (const code of ["08006", "08001", "57P01", "57P03", "53300", "40001", "40P01"]) assert.equal(classify(pgError("x", code)).tag, "unexpected", code);
+  for (const code of ["08006", "08001", "57P01", "57P03", "57014", "53300", "40001", "40P01"]) assert.equal(classify(pgError("x", code)).tag, "unexpected", code);
   assert.equal(classify(pgError("connect ECONNREFUSED 127.0.0.1:5432", "ECONNREFUSED")).tag, "unexpected");
   assert.equal(classify(pgError("Connection terminated unexpectedly")).tag, "unexpected");
   for (const code of ["42P01", "42703", "23505", "22P02", "23502"]) assert.equal(classify(pgError("refused", code)).tag, "invalid-query", code);

@@ -9,7 +9,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { CLI, tempProject } from "../helpers/project.js";
 import { startPostgres, type Postgres } from "../helpers/postgres.js";
 import { createSinkTables, expectRows, publishRange, sinkProjectFiles, SINK_TOPICS } from "../helpers/sink-project.js";
-import { until } from "../helpers/until.js";
+import { eventually, until } from "../helpers/until.js";
 
 let pg: Postgres;
 let up: ChildProcess;
@@ -64,11 +64,25 @@ test("with the database stopped for 10 s in the middle, every row is there after
   pg.start();
   await publishRange(nc, SINK_TOPICS.keyed, 1700, 2000, true);
   await expectRows(pg, "keyed_rows", 1000, 1000);
-  assert.match(output.slice(outageStart), /rows not written, retrying in \d+ ms: unexpected/, "the outage was met and retried");
+  assert.ok(/rows not written: unexpected: .*\(retrying in \d+ ms\)/.test(output.slice(outageStart)), "the outage was met and retried");
 });
 
-test("a message for a table that does not exist fails with a clear error, and is not retried for ever", async () => {
+test("a message for a table that does not exist waits, with a clear error, and is written once the table is created", async () => {
   const from = output.length;
-  nc.publish(SINK_TOPICS.missing, JSON.stringify({ seq: 1 }));
-  await until(() => /message dropped: invalid-query: relation "no_such_table" does not exist \(SQLSTATE 42P01\)/.test(output.slice(from)), () => `no error for the missing table in:\n${output.slice(from)}`, 30_000);
+  nc.publish(SINK_TOPICS.missing, JSON.stringify({ seq: 1, note: "waited" }));
+  await until(() => /rows not written until the table, column, unique index or permission they need exists: invalid-query: relation "no_such_table" does not exist \(SQLSTATE 42P01\) \(retrying in 30000 ms\)/.test(output.slice(from)), () => `no error for the missing table in:\n${output.slice(from)}`, 30_000);
+  await pg.sql("CREATE TABLE no_such_table (seq integer, doubled integer, note text)");
+  const rows = await eventually(async () => {
+    const got = await pg.sql<{ note: string }>("SELECT note FROM no_such_table");
+    return got.length > 0 ? got : undefined;
+  }, "the row, once its table exists", 60_000, 500);
+  assert.deepEqual(rows.map((r) => r.note), ["waited"]);
+});
+
+test("a row that can never be written (a value of the wrong type) is dropped with PostgreSQL's error; the next one is written", async () => {
+  const from = output.length;
+  nc.publish(SINK_TOPICS.plain, JSON.stringify({ seq: "not a number", note: "bad" }));
+  await until(() => /message dropped: invalid-query: invalid input syntax for type integer: "not a number" \(SQLSTATE 22P02\)/.test(output.slice(from)), () => `no error for the bad row in:\n${output.slice(from)}`, 30_000);
+  await publishRange(nc, SINK_TOPICS.plain, 5000, 5001);
+  await expectRows(pg, "plain_rows", 1, 5000);
 });

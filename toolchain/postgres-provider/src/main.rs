@@ -116,6 +116,11 @@ fn open_database(link: &LinkConfig<'_>, url: &str) -> anyhow::Result<Database> {
     let query_timeout = link_value(link, QUERY_TIMEOUT_MS)
         .and_then(|v| v.parse().ok())
         .map_or(DEFAULT_QUERY_TIMEOUT, Duration::from_millis);
+    // The server gives up a little before the client stops waiting: a statement whose caller was
+    // told it failed (and whose message is then retried) must not commit afterwards.
+    let server_timeout = query_timeout.saturating_sub(Duration::from_millis(500)).max(Duration::from_millis(100));
+    let options = cfg.get_options().map(str::to_string).unwrap_or_default();
+    cfg.options(format!("{options} -c statement_timeout={}", server_timeout.as_millis()).trim());
     let manager = Manager::from_config(
         cfg,
         tokio_postgres::NoTls,
@@ -141,12 +146,12 @@ fn open_database(link: &LinkConfig<'_>, url: &str) -> anyhow::Result<Database> {
 /// Maps a postgres error: errors the server reports are `invalid-query` with the server's message
 /// and SQLSTATE, except those that say the database cannot take the statement now (connection
 /// exception 08, insufficient resources 53, operator intervention such as a shutdown 57P,
-/// transaction rollback 40): those, and everything else (connection lost, I/O), are `unexpected`,
+/// a statement timeout 57014, transaction rollback 40): those, and everything else (connection lost, I/O), are `unexpected`,
 /// which callers retry. The local host sorts them the same way (src/host/database.ts).
 fn query_error(db: &Database, e: &tokio_postgres::Error) -> QueryError {
     if let Some(dbe) = e.as_db_error() {
         let code = dbe.code().code();
-        let retryable = ["08", "53", "57P", "40"].iter().any(|class| code.starts_with(class));
+        let retryable = ["08", "53", "57P", "57014", "40"].iter().any(|class| code.starts_with(class));
         let mut text = format!(
             "{}: {} (SQLSTATE {})",
             dbe.severity(),

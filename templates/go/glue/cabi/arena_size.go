@@ -2,8 +2,8 @@ package cabi
 
 // ArenaSize is the capacity of the canonical-ABI arena: the largest single
 // value the host can hand to this component in one transfer (one incoming
-// message: subject+body+reply-to; one import result such as a key-value
-// value or a consumer.request reply). HTTP bodies are read in 64 KiB chunks
+// message: subject+body+reply-to; one import result such as a
+// consumer.request reply). HTTP bodies are read in 64 KiB chunks
 // and are NOT limited by it.
 //
 // The arena lives in the module's BSS (zero pages, never touched until used),

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Identifier checks a table or column name and returns it quoted. Names are
@@ -62,6 +63,10 @@ func Statement(table, key, result string) (query string, params []*string, err e
 	text := bytes.TrimSpace([]byte(result))
 	if len(text) == 0 {
 		return "", nil, nil
+	}
+	// encoding/json passes bytes through unchecked, and a host traps on a string that is not UTF-8.
+	if !utf8.Valid(text) {
+		return "", nil, errors.New("exec_task returned text that is not valid UTF-8")
 	}
 	var objects []map[string]json.RawMessage
 	switch text[0] {

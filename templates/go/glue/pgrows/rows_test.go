@@ -68,6 +68,7 @@ func TestRefusals(t *testing.T) {
 		"a column twice":      {"", `{"a": 1, "A": 2}`},
 		"no key value":        {"id", `{"v": 1}`},
 		"a null key":          {"id", `{"id": null}`},
+		"not UTF-8":           {"", "{\"a\": \"\xff\"}"},
 	}
 	for name, c := range cases {
 		if q, _, err := Statement("t", c[0], c[1]); err == nil {

@@ -15,10 +15,9 @@ func wasmQuery(qPtr, qLen, paramsPtr, paramsLen, ret uint32)
 // pg-value is a variant of 97 cases, 8-aligned: discriminant (u8) at 0,
 // payload at 8; 72 bytes in all (its largest case, box, holds 64).
 const (
-	pgValueSize  = 72
-	pgValueAlign = 8
-	pgValueNull  = 0
-	pgValueText  = 88
+	pgValueSize = 72
+	pgValueNull = 0
+	pgValueText = 88
 )
 
 // QueryError is wasmcloud:postgres's query-error: Kind is invalid-params,
@@ -39,9 +38,12 @@ var queryErrorKinds = [...]string{"invalid-params", "invalid-query", "unexpected
 func Exec(query string, params ...*string) *QueryError {
 	mark := cabi.Mark()
 	defer cabi.Release(mark)
+	// The list lives on the Go heap (uint64s: 8-aligned), not in the arena, which is sized for
+	// return areas (4 KiB under TinyGo).
+	words := make([]uint64, pgValueSize/8*len(params))
 	var list unsafe.Pointer
 	if len(params) > 0 {
-		list = cabi.Alloc(uint32(pgValueSize*len(params)), pgValueAlign)
+		list = unsafe.Pointer(&words[0])
 	}
 	for i, p := range params {
 		elem := unsafe.Add(list, i*pgValueSize)
@@ -59,6 +61,7 @@ func Exec(query string, params ...*string) *QueryError {
 	wasmQuery(qp, ql, cabi.Ptr(list), uint32(len(params)), cabi.Ptr(ret))
 	runtime.KeepAlive(query)
 	runtime.KeepAlive(params)
+	runtime.KeepAlive(words)
 	if cabi.U8(ret, 0) == 0 {
 		return nil
 	}
