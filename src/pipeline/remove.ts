@@ -1,10 +1,18 @@
-import { PROJECT_ANNOTATION } from "../render/index.js";
-import { removeApplications, WadmNotFoundError, type WadmClient } from "../wadm/index.js";
+import { databaseConfigName, PROJECT_ANNOTATION } from "../render/index.js";
+import { removeSinkConsumers } from "../streams/index.js";
+import { deleteNamedConfig, removeApplications, WadmNotFoundError, type WadmClient } from "../wadm/index.js";
 import { readDeployed } from "./deployed-record.js";
 
-/** Undeploys and deletes the named applications from wadm. Returns the names removed. */
-export async function removeFromLattice(wadm: WadmClient, o: { names: readonly string[] }): Promise<string[]> {
-  return removeApplications(wadm, [...new Set(o.names)]);
+/**
+ * Undeploys and deletes the named applications from wadm, then what a postgres task left in the
+ * lattice: its DATABASE_URL config and its sink consumer (and stream, once unread). Returns the
+ * names removed.
+ */
+export async function removeFromLattice(wadm: WadmClient, o: { names: readonly string[]; jsDomain?: string }): Promise<string[]> {
+  const removed = await removeApplications(wadm, [...new Set(o.names)]);
+  for (const name of removed) await deleteNamedConfig(wadm.nc, wadm.lattice, databaseConfigName(name), wadm.timeoutMs);
+  await removeSinkConsumers(wadm.nc, removed, { timeoutMs: wadm.timeoutMs, ...(o.jsDomain ? { domain: o.jsDomain } : {}) });
+  return removed;
 }
 
 export interface ProjectFinding {

@@ -4,4 +4,4 @@ export { planStreams, streamName, PROJECT_METADATA, type CrossingStreams, type D
 export { ensureStreams, type EnsureOptions } from "./apply.js";
 export { inspectSites, type CrossingReport, type SiteReport } from "./report.js";
 export { crossingHealth, type CrossingHealth } from "./health.js";
-export { planSinks, ensureSinks, sinkStreamName, type SinkPlan, type SinkStream, type SinkConsumer, type SinkSetUpOptions } from "./sinks.js";
+export { planSinks, ensureSinks, removeSinkConsumers, sinkStreamName, type SinkPlan, type SinkStream, type SinkConsumer, type SinkSetUpOptions } from "./sinks.js";

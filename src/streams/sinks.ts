@@ -56,10 +56,12 @@ export function planSinks(project: Project): SinkPlan {
   return { buckets, streams };
 }
 
+const SINK_STREAM_PREFIX = "PELATO_SINK_";
+
 /** A stream name from a topic: NATS stream names have no dots or wildcards; the hash keeps `a.b` and `a_b` apart. */
 export function sinkStreamName(topic: string): string {
   const readable = topic.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
-  return `PELATO_SINK_${readable}_${createHash("sha256").update(topic).digest("hex").slice(0, 8)}`;
+  return `${SINK_STREAM_PREFIX}${readable}_${createHash("sha256").update(topic).digest("hex").slice(0, 8)}`;
 }
 
 export interface SinkSetUpOptions {
@@ -154,4 +156,24 @@ async function ensureSinkConsumer(jsm: JetStreamManager, s: SinkStream, c: SinkC
     throw new RuntimeFailure(`cannot set up consumer ${c.durable} on stream ${s.name}${where}: ${(err as Error).message}; nothing was deployed`, { cause: err });
   }
   onStep?.({ kind: "consumer", name: `${s.name}/${c.durable}`, action: current ? "updated" : "created" });
+}
+
+/**
+ * After a postgres task's application is removed: its durable consumer goes, and its topic's
+ * stream too once no sink reads it (interest retention would otherwise keep capturing the topic
+ * for nobody). Returns what was deleted. Buckets are data: they stay.
+ */
+export async function removeSinkConsumers(nc: NatsConnection, apps: readonly string[], o: { domain?: string; timeoutMs: number }): Promise<string[]> {
+  if (apps.length === 0) return [];
+  const jsm = await jetstreamManager(nc, { timeout: o.timeoutMs, ...(o.domain ? { domain: o.domain } : {}) });
+  const deleted: string[] = [];
+  for await (const info of jsm.streams.list()) {
+    const stream = info.config.name;
+    if (!stream.startsWith(SINK_STREAM_PREFIX)) continue;
+    for (const app of apps) {
+      if (await jsm.consumers.delete(stream, app).catch(() => false)) deleted.push(`${stream}/${app}`);
+    }
+    if ((await jsm.streams.info(stream)).state.consumer_count === 0 && (await jsm.streams.delete(stream))) deleted.push(stream);
+  }
+  return deleted;
 }

@@ -7,4 +7,4 @@ export type { AppStatus, Manifest, ModelSummary, StatusInfo, StatusType, Version
 export { latticeInventory, placement, type HostInventory } from "./hosts.js";
 export { pinManifest } from "./pin.js";
 export { sitesLastSeen } from "./last-seen.js";
-export { putNamedConfig } from "./named-config.js";
+export { deleteNamedConfig, putNamedConfig } from "./named-config.js";

@@ -22,3 +22,12 @@ export async function putNamedConfig(nc: NatsConnection, lattice: string, name: 
   })();
   if (!answer.success) throw new RuntimeFailure(`lattice "${lattice}" refused the config ${name}: ${answer.message ?? "no reason given"}; nothing was deployed`);
 }
+
+/** Deletes a named config put by putNamedConfig (a secret no application needs any more); one that is not there is no error. */
+export async function deleteNamedConfig(nc: NatsConnection, lattice: string, name: string, timeoutMs: number): Promise<void> {
+  try {
+    await nc.request(`wasmbus.ctl.v1.${lattice}.config.del.${name}`, "", { timeout: timeoutMs });
+  } catch (err) {
+    throw new RuntimeFailure(`no wasmCloud host of lattice "${lattice}" answered the deletion of config ${name} within ${timeoutMs / 1000} s (${(err as Error).message})`, { cause: err });
+  }
+}

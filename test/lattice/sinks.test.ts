@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { startLattice, type RunningLattice } from "../../src/lattice/index.js";
 import { CLI, REPO_ROOT, tempProject } from "../helpers/project.js";
 import { eventually, until } from "../helpers/until.js";
@@ -108,4 +109,16 @@ test("postgres on a lattice: a message for a missing table waits, with a clear e
   await until(() => /rows not written until the table, column, unique index or permission they need exists: invalid-query: .*relation \\?"no_such_table\\?" does not exist.*42P01/.test(hostLog().slice(from)), () => `no error for the missing table in:\n${hostLog().slice(from).slice(-3000)}`, 60_000);
   const logs = readdirSync(lattice.dir).filter((f) => f.endsWith(".log")).map((f) => readFileSync(join(lattice.dir, f), "utf8")).join("\n");
   assert.ok(!logs.includes(pg.password) && !logs.includes(encodeURIComponent(pg.password)), "no password in the lattice's logs");
+});
+
+test("remove takes the postgres tasks' DATABASE_URL configs, consumers and streams with them", async () => {
+  const configOf = async (name: string) => JSON.parse((await nc.request(`wasmbus.ctl.v1.default.config.get.${name}`, "", { timeout: 5000 })).string()) as { success: boolean; response?: Record<string, string> };
+  assert.equal((await configOf("plain_sink-database")).response?.DATABASE_URL, pg.url, "put by brush");
+  const jsm = await jetstreamManager(nc);
+  const sinkStreams = async () => (await jsm.streams.names().next()).filter((n) => n.startsWith("PELATO_SINK_"));
+  assert.equal((await sinkStreams()).length, 3);
+  const r = pelatod(["remove", sinks.dir]);
+  assert.equal(r.code, 0, r.stderr);
+  for (const c of ["plain_sink", "keyed_sink", "missing_sink"]) assert.equal((await configOf(`${c}-database`)).response?.DATABASE_URL, undefined, `${c}'s config is gone`);
+  assert.deepEqual(await sinkStreams(), []);
 });
