@@ -37,6 +37,11 @@ export async function setUpSinks(nc: NatsConnection, project: Project, config: R
   if (tasks.length > 0 && !config.database) {
     throw new InputError([{ file: "environment", message: `DATABASE_URL: ${tasks.map((t) => t.component_name).join(", ")} write into PostgreSQL; set DATABASE_URL (postgresql://user:password@host:port/database) in the environment or .env` }]);
   }
+  // The provider has no TLS yet: a URL that demands it would fail every message on the lattice.
+  const sslmode = config.database ? new URL(config.database.url.reveal()).searchParams.get("sslmode") : null;
+  if (o.lattice !== undefined && tasks.length > 0 && sslmode && ["require", "verify-ca", "verify-full"].includes(sslmode)) {
+    throw new InputError([{ file: "environment", message: `DATABASE_URL: sslmode=${sslmode}, but pelatod's PostgreSQL provider connects without TLS (the embedded default, through node-postgres, has it); nothing was deployed` }]);
+  }
   const domain = config.sites ? hubOf(config.sites).jsDomain : config.nats.jsDomain;
   await ensureSinks(nc, plan, { project: project.name, timeoutMs: o.timeoutMs, ...(domain ? { domain } : {}), ...(o.onStep ? { onStep: o.onStep } : {}) });
   if (o.lattice !== undefined) {

@@ -54,3 +54,29 @@ test("graph shows each task's table (and the key it upserts on) and each kv task
     p.cleanup();
   }
 });
+
+test("for a lattice, a DATABASE_URL that demands TLS is refused before anything is set up (the provider has none); the embedded default takes it", async () => {
+  const { startNats } = await import("../helpers/servers.js");
+  const { connect } = await import("@nats-io/transport-node");
+  const { setUpSinks } = await import("../../src/pipeline/index.js");
+  const { resolveConfig } = await import("../../src/config/index.js");
+  const { loadProject } = await import("../../src/workflow/index.js");
+  const { InputError } = await import("../../src/errors.js");
+  const nats = await startNats();
+  const nc = await connect({ servers: nats.url });
+  const p = tempProject(sinkProjectFiles());
+  try {
+    const project = await loadProject(p.dir);
+    const config = resolveConfig(p.dir, {}, { NATS_URL: nats.url, DATABASE_URL: "postgresql://app:topsecret@127.0.0.1:9/readings?sslmode=require" });
+    await assert.rejects(setUpSinks(nc, project, config, { timeoutMs: 2000, lattice: "default" }), (e: unknown) => e instanceof InputError && /sslmode=require, but pelatod's PostgreSQL provider connects without TLS/.test(e.message) && !e.message.includes("topsecret"));
+    const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(nc);
+    assert.deepEqual((await jsm.streams.names().next()).filter((n) => n.startsWith("PELATO_SINK_")), [], "nothing was set up");
+    const local = await setUpSinks(nc, project, config, { timeoutMs: 2000 });
+    assert.equal(local.plan.streams.length, 3, "the embedded default sets the sinks up");
+    assert.match(local.warnings.join("\n"), /cannot reach postgresql:\/\/127\.0\.0\.1:9\/readings \(user app\)/);
+  } finally {
+    await nc.close();
+    await nats.stop();
+    p.cleanup();
+  }
+});
