@@ -8,4 +8,4 @@ export { deployAndWait, pinnedManifests, requireImages, type DeployStageOptions 
 export { findProjectApplications, removeFromLattice, type ProjectFinding } from "./remove.js";
 export { forgetDeployed, readDeployed, recordDeployed } from "./deployed-record.js";
 export { setUpCrossings } from "./crossings.js";
-export { setUpSinks, checkTables, postgresTasks, type SinksSetUp } from "./sinks.js";
+export { setUpSinks, checkTables, postgresTasks, requireDatabase, type SinksSetUp } from "./sinks.js";

@@ -21,6 +21,14 @@ export interface SinkSetUpStageOptions {
   onStep?: SinkSetUpOptions["onStep"];
 }
 
+/** The project's postgres tasks need DATABASE_URL: validate and every deploy say so the same way. */
+export function requireDatabase(project: Project, config: ResolvedConfig): void {
+  const tasks = postgresTasks(project);
+  if (tasks.length > 0 && !config.database) {
+    throw new InputError([{ file: "environment", message: `DATABASE_URL: not set; ${tasks.map((t) => t.component_name).join(", ")} write into PostgreSQL (postgresql://user:password@host:port/database, in the environment or .env)` }]);
+  }
+}
+
 /** The postgres tasks of a project. */
 export function postgresTasks(project: Project): Task[] {
   return project.tasks.filter((t) => TEMPLATES[t.type].sink === "postgres");
@@ -34,9 +42,7 @@ export function postgresTasks(project: Project): Task[] {
 export async function setUpSinks(nc: NatsConnection, project: Project, config: ResolvedConfig, o: SinkSetUpStageOptions): Promise<SinksSetUp> {
   const plan = planSinks(project);
   const tasks = postgresTasks(project);
-  if (tasks.length > 0 && !config.database) {
-    throw new InputError([{ file: "environment", message: `DATABASE_URL: ${tasks.map((t) => t.component_name).join(", ")} write into PostgreSQL; set DATABASE_URL (postgresql://user:password@host:port/database) in the environment or .env` }]);
-  }
+  requireDatabase(project, config);
   // The provider has no TLS yet: a URL that demands it would fail every message on the lattice.
   const sslmode = config.database ? new URL(config.database.url.reveal()).searchParams.get("sslmode") : null;
   if (o.lattice !== undefined && tasks.length > 0 && sslmode && ["require", "verify-ca", "verify-full"].includes(sslmode)) {

@@ -74,7 +74,7 @@ function durableSource(stream: string, hub: Site, leaf: Site): DurableSource {
 }
 
 /** A stream name for a topic: readable, free of the characters stream names refuse, and unique per topic. */
-export function streamName(topic: string): string {
+export function streamName(topic: string, prefix = "PELATO_"): string {
   const readable = topic.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 32);
-  return `PELATO_${readable}_${createHash("sha256").update(topic).digest("hex").slice(0, 8)}`;
+  return `${prefix}${readable}_${createHash("sha256").update(topic).digest("hex").slice(0, 8)}`;
 }

@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, type ConsumerConfig, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { nanos, type NatsConnection } from "@nats-io/nats-core";
 import { RuntimeFailure } from "../errors.js";
 import { queueGroup, sinkDeliverSubject, TEMPLATES } from "../render/index.js";
 import { streamLimits, type Project, type StreamLimits } from "../workflow/index.js";
-import { PROJECT_METADATA } from "./plan.js";
+import { PROJECT_METADATA, streamName } from "./plan.js";
 
 /** A postgres sink's durable consumer: it pushes the topic's messages to the task's instances, which acknowledge each once its rows are committed. */
 export interface SinkConsumer {
@@ -58,10 +57,9 @@ export function planSinks(project: Project): SinkPlan {
 
 const SINK_STREAM_PREFIX = "PELATO_SINK_";
 
-/** A stream name from a topic: NATS stream names have no dots or wildcards; the hash keeps `a.b` and `a_b` apart. */
+/** The sink stream of a topic: named as the crossings' streams are, with a prefix of its own. */
 export function sinkStreamName(topic: string): string {
-  const readable = topic.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
-  return `${SINK_STREAM_PREFIX}${readable}_${createHash("sha256").update(topic).digest("hex").slice(0, 8)}`;
+  return streamName(topic, SINK_STREAM_PREFIX);
 }
 
 export interface SinkSetUpOptions {

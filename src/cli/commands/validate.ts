@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { InputError } from "../../errors.js";
 import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 
 export function validateCommand(): Command {
@@ -7,11 +6,7 @@ export function validateCommand(): Command {
     async (dir: string, opts: CommonOptions) => {
       const out = outputFor(opts);
       const { project, config } = await loadProjectAndConfig(dir, opts, out);
-      const { postgresTasks } = await import("../../pipeline/index.js");
-      const sinks = postgresTasks(project);
-      if (sinks.length > 0 && !config.database) {
-        throw new InputError([{ file: "environment", message: `DATABASE_URL: not set; ${sinks.map((t) => t.component_name).join(", ")} write into PostgreSQL (postgresql://user:password@host:port/database)` }]);
-      }
+      (await import("../../pipeline/index.js")).requireDatabase(project, config);
       if (project.goModules?.requires.length) {
         // go.sum is checked against what the modules are: downloaded (or found in the module cache) and verified.
         const { downloadModules } = await import("../../build/index.js");
