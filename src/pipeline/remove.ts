@@ -9,10 +9,24 @@ import { readDeployed } from "./deployed-record.js";
  * names removed.
  */
 export async function removeFromLattice(wadm: WadmClient, o: { names: readonly string[]; jsDomain?: string }): Promise<string[]> {
-  const removed = await removeApplications(wadm, [...new Set(o.names)]);
-  for (const name of removed) await deleteNamedConfig(wadm.nc, wadm.lattice, databaseConfigName(name), wadm.timeoutMs);
-  await removeSinkConsumers(wadm.nc, removed, { timeoutMs: wadm.timeoutMs, ...(o.jsDomain ? { domain: o.jsDomain } : {}) });
+  const names = [...new Set(o.names)];
+  // Read before they go: only a postgres task has a config and a consumer of pelatod's to delete.
+  const sinks = new Set<string>();
+  for (const name of names) if (await writesToPostgres(wadm, name)) sinks.add(name);
+  const removed = await removeApplications(wadm, names);
+  const removedSinks = removed.filter((n) => sinks.has(n));
+  for (const name of removedSinks) await deleteNamedConfig(wadm.nc, wadm.lattice, databaseConfigName(name), wadm.timeoutMs);
+  if (removedSinks.length > 0) await removeSinkConsumers(wadm.nc, removedSinks, { timeoutMs: wadm.timeoutMs, ...(o.jsDomain ? { domain: o.jsDomain } : {}) });
   return removed;
+}
+
+/** Whether wadm's manifest of the application links a component to a postgres provider. */
+async function writesToPostgres(wadm: WadmClient, name: string): Promise<boolean> {
+  const manifest = await wadm.get(name).catch((err: unknown) => {
+    if (err instanceof WadmNotFoundError) return undefined;
+    throw err;
+  });
+  return (manifest?.spec.components ?? []).some((c) => c.traits.some((t) => t.type === "link" && t.properties.package === "postgres"));
 }
 
 export interface ProjectFinding {
