@@ -82,15 +82,22 @@ async function ensureDurableSource(jsm: JetStreamManager, spec: StreamSpec): Pro
   }
 }
 
-function streamConfig(spec: StreamSpec, project: string): Partial<StreamConfig> & { name: string } {
+/** What every stream pelatod makes shares: its limits (oldest dropped first), on file, tagged with the project. */
+export function limitedStream(name: string, limits: StreamSpec["limits"], project: string): Partial<StreamConfig> & { name: string } {
   return {
-    name: spec.name,
-    max_age: nanos(spec.limits.maxAgeSeconds * 1000),
-    max_bytes: spec.limits.maxBytes,
+    name,
+    max_age: nanos(limits.maxAgeSeconds * 1000),
+    max_bytes: limits.maxBytes,
     discard: "old" as StreamConfig["discard"],
     storage: "file" as StreamConfig["storage"],
     num_replicas: 1,
     metadata: { [PROJECT_METADATA]: project },
+  };
+}
+
+function streamConfig(spec: StreamSpec, project: string): Partial<StreamConfig> & { name: string } {
+  return {
+    ...limitedStream(spec.name, spec.limits, project),
     ...(spec.subjects ? { subjects: spec.subjects } : {}),
     ...(spec.sources
       ? {

@@ -4,7 +4,8 @@ import { nanos, type NatsConnection } from "@nats-io/nats-core";
 import { RuntimeFailure } from "../errors.js";
 import { queueGroup, sinkDeliverSubject, TEMPLATES } from "../render/index.js";
 import { streamLimits, type Project, type StreamLimits } from "../workflow/index.js";
-import { PROJECT_METADATA, streamName } from "./plan.js";
+import { streamName } from "./plan.js";
+import { limitedStream } from "./apply.js";
 
 /** A postgres sink's durable consumer: it pushes the topic's messages to the task's instances, which acknowledge each once its rows are committed. */
 export interface SinkConsumer {
@@ -99,18 +100,12 @@ export async function ensureSinks(nc: NatsConnection, plan: SinkPlan, o: SinkSet
 
 async function ensureSinkStream(jsm: JetStreamManager, s: SinkStream, project: string, where: string, onStep: SinkSetUpOptions["onStep"]): Promise<void> {
   const wanted: Partial<StreamConfig> & { name: string } = {
-    name: s.name,
+    ...limitedStream(s.name, s.limits, project),
     subjects: [s.topic],
     // A message stays until every sink reading the topic has acknowledged it, within the limits.
     retention: RetentionPolicy.Interest,
     // A request on the topic is answered by whoever handles it, never by the stream's PubAck.
     no_ack: true,
-    max_age: nanos(s.limits.maxAgeSeconds * 1000),
-    max_bytes: s.limits.maxBytes,
-    discard: "old" as StreamConfig["discard"],
-    storage: "file" as StreamConfig["storage"],
-    num_replicas: 1,
-    metadata: { [PROJECT_METADATA]: project },
   };
   const current = await jsm.streams.info(s.name).then(
     (i) => i.config,
