@@ -10,6 +10,8 @@ export interface LocalApp {
   config: Record<string, string>;
   /** Subjects the messaging provider would subscribe the component to, each with its queue group if any. */
   subscriptions: { subject: string; queue?: string }[];
+  /** A postgres sink's JetStream consumer: its deliver subject and queue group, read in batches. */
+  sink?: { subject: string; queue: string };
   /** Port of the HTTP server provider's address, when the component serves HTTP. */
   httpPort?: number;
   /** host-type labels of the spread; reported, not enforced, locally. */
@@ -18,7 +20,7 @@ export interface LocalApp {
   concurrency: number;
 }
 
-/** Reads a manifest the way a wasmCloud host with the NATS, HTTP and KV providers would. */
+/** Reads a manifest the way a wasmCloud host with the NATS, HTTP and postgres providers would. */
 export function appFromManifest(manifest: Manifest, wasm: Uint8Array, digest: string): LocalApp {
   const { metadata, spec } = manifest;
   const component = spec.components.find((c) => c.type === "component");
@@ -33,6 +35,7 @@ export function appFromManifest(manifest: Manifest, wasm: Uint8Array, digest: st
       const [subject, queue] = s.split("|");
       return { subject: subject!, ...(queue ? { queue } : {}) };
     });
+  const reading = sourceProps("rows").find((p) => p.subject && p.queue);
   const address = sourceProps("incoming-handler").map((p) => p.address).find(Boolean);
   const scaler = component.traits.find((t): t is ScalerTrait => t.type === "daemonscaler")?.properties;
   const spread = scaler?.spread ?? [];
@@ -43,6 +46,7 @@ export function appFromManifest(manifest: Manifest, wasm: Uint8Array, digest: st
     digest,
     config,
     subscriptions,
+    ...(reading ? { sink: { subject: reading.subject!, queue: reading.queue! } } : {}),
     ...(address ? { httpPort: Number(address.split(":").at(-1)) } : {}),
     targets: spread.map((s) => s.requirements["host-type"] ?? "").filter(Boolean),
     concurrency: Math.max(1, scaler?.instances ?? 1),

@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
+import type { Delivery, FromWorker, SinkOutcome, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { answer, createSyncBuffer } from "./sync-call.js";
 import { PackedStream } from "./packed.js";
 import { bootWorker } from "./warm-workers.js";
@@ -22,10 +22,16 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { messageTimeoutMs: 5000, memoryLimitBytes: 256 << 20, startTimeoutMs: 30_000 };
 
+/** Gets a delivery's error, or undefined when it succeeded (with a batch's outcomes). */
+export type OnDone = (error: string | undefined, outcomes?: SinkOutcome[]) => void;
+
 interface InFlight {
   msg: Delivery;
-  onDone: (error: string | undefined) => void;
+  onDone: OnDone;
 }
+
+/** What handOver gives back: deliveries not yet handled, for another instance's `resend`. */
+export type Undelivered = InFlight;
 
 /**
  * One component instance in a worker thread. Messages are handled in order; if one takes too
@@ -100,8 +106,21 @@ export class ComponentInstance {
   }
 
   /** Hands a message to the component; `onDone` gets its error, or undefined when it succeeded. */
-  deliver(subject: string, body: Uint8Array, replyTo: string | undefined, onDone: (error: string | undefined) => void): void {
-    const msg: Delivery = { id: this.#nextId++, subject, body, ...(replyTo ? { replyTo } : {}) };
+  deliver(subject: string, body: Uint8Array, replyTo: string | undefined, onDone: OnDone): void {
+    this.#enqueue({ id: this.#nextId++, subject, body, ...(replyTo ? { replyTo } : {}) }, onDone);
+  }
+
+  /** Hands a postgres sink's batch to the component; `onDone` gets one outcome per message, or the error that failed the whole. */
+  store(batch: Uint8Array[], onDone: OnDone): void {
+    this.#enqueue({ id: this.#nextId++, batch }, onDone);
+  }
+
+  /** Takes over what another instance handed over. */
+  resend(left: Undelivered[]): void {
+    for (const { msg, onDone } of left) this.#enqueue({ ...msg, id: this.#nextId++ }, onDone);
+  }
+
+  #enqueue(msg: Delivery, onDone: OnDone): void {
     if (this.#inflight.size === 0) this.#headSince = performance.now();
     this.#inflight.set(msg.id, { msg, onDone });
     if (this.#outbox.push(msg) === 1) queueMicrotask(() => this.#flush());
@@ -127,9 +146,9 @@ export class ComponentInstance {
   }
 
   /** Stops the worker and gives back the messages it had not finished, for another instance. */
-  async handOver(): Promise<(Delivery & { onDone: InFlight["onDone"] })[]> {
+  async handOver(): Promise<Undelivered[]> {
     await this.stop();
-    const left = [...this.#inflight.values()].map((f) => ({ ...f.msg, onDone: f.onDone }));
+    const left = [...this.#inflight.values()];
     this.#inflight.clear();
     return left;
   }
@@ -156,7 +175,11 @@ export class ComponentInstance {
   #onEvent(e: WorkerEvent): void {
     if (e.type === "publish") this.services.publish(e.subject, e.body, e.replyTo);
     else if (e.type === "log") this.services.log(e.level, e.context, e.message);
-    else {
+    else if (e.type === "stored") {
+      const f = this.#inflight.get(e.id);
+      this.#inflight.delete(e.id);
+      f?.onDone(undefined, e.outcomes);
+    } else {
       const f = this.#inflight.get(e.id);
       this.#inflight.delete(e.id);
       f?.onDone(e.error);

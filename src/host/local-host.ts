@@ -7,6 +7,8 @@ import { ComponentInstance, DEFAULT_LIMITS, type Limits } from "./instance.js";
 import { WarmWorkers } from "./warm-workers.js";
 import { errorReply, natsServices } from "./services.js";
 import { Database } from "./database.js";
+import { SinkReader } from "./sink-reader.js";
+import type { SinkOutcome } from "./protocol.js";
 import type { Secret } from "../config/index.js";
 
 export type HostEvent =
@@ -38,6 +40,8 @@ interface Running {
    */
   instances: ComponentInstance[];
   subs: Subscription[];
+  /** A postgres sink's reader of its JetStream consumer. */
+  sink?: SinkReader;
 }
 
 /**
@@ -101,6 +105,7 @@ export class LocalHost {
       const running: Running = { app, instances, subs: [] };
       this.#running.set(app.name, running);
       running.subs = app.subscriptions.map((s) => this.#subscribe(app.name, s));
+      if (app.sink) running.sink = this.#readSink(running, app.sink);
       await this.#subscribed();
       if (app.httpPort !== undefined) await this.#http.route(app.httpPort, app.name, () => this.#serving(app.name));
       this.#emit({ type: "started", app: app.name, version: app.version, targets: app.targets, subscriptions: subjects(app), ...(app.httpPort !== undefined ? { httpPort: app.httpPort } : {}) });
@@ -130,6 +135,7 @@ export class LocalHost {
     const r = this.#running.get(name);
     if (!r) return;
     r.subs.forEach((s) => s.unsubscribe());
+    await r.sink?.stop();
     if (r.app.httpPort !== undefined) this.#http.unroute(r.app.httpPort, name);
     this.#running.delete(name);
     await Promise.all(r.instances.map((i) => i.drain()));
@@ -142,6 +148,7 @@ export class LocalHost {
 
   async stop(): Promise<void> {
     for (const r of this.#running.values()) r.subs.forEach((s) => s.unsubscribe());
+    await Promise.all([...this.#running.values()].map((r) => r.sink?.stop()));
     await this.#http.close();
     await Promise.all([...this.#running.values()].flatMap((r) => r.instances.map((i) => i.stop())));
     await this.#workers.close();
@@ -164,7 +171,7 @@ export class LocalHost {
     added.start().catch((err: unknown) => {
       r.instances = r.instances.filter((i) => i !== added);
       this.#emit({ type: "incident", app: r.app.name, message: `${r.app.name}: an added instance did not start (${(err as Error).message}); its messages go to the others` });
-      void added.handOver().then((left) => left.forEach((m) => this.#pick(r).deliver(m.subject, m.body, m.replyTo, m.onDone)));
+      void added.handOver().then((left) => this.#pick(r).resend(left));
     });
     return added;
   }
@@ -178,6 +185,16 @@ export class LocalHost {
       (message) => this.#emit({ type: "incident", app: app.name, message }),
       () => this.#workers.take(),
     );
+  }
+
+  /** Batches go to whichever instances are current when they leave: a swap needs no new reader. */
+  #readSink(r: Running, { subject, queue }: { subject: string; queue: string }): SinkReader {
+    return new SinkReader(this.nc, {
+      subject,
+      queue,
+      store: (batch) => new Promise<SinkOutcome[]>((resolve, reject) => this.#pick(r).store(batch, (error, outcomes) => (error !== undefined ? reject(new Error(error)) : resolve(outcomes ?? [])))),
+      onIncident: (message) => this.#emit({ type: "incident", app: r.app.name, message: `${r.app.name}: ${message}` }),
+    });
   }
 
   /**

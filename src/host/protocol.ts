@@ -14,12 +14,11 @@ export interface WorkerInit {
   progress: SharedArrayBuffer;
 }
 
-export interface Delivery {
-  id: number;
-  subject: string;
-  body: Uint8Array;
-  replyTo?: string;
-}
+/** A message for the component's messaging handler, or a postgres sink's batch for its pelato:sink/rows#store. */
+export type Delivery = { id: number; subject: string; body: Uint8Array; replyTo?: string } | { id: number; batch: Uint8Array[] };
+
+/** pelato:sink/rows's outcome, as jco lifts the variant. */
+export type SinkOutcome = { tag: "stored" } | { tag: "unavailable" | "waiting-for-schema" | "rejected"; val: string };
 
 /** Main batches the deliveries that arrive in one turn of its event loop into one post. */
 export type ToWorker = { type: "init"; init: WorkerInit } | { type: "deliver"; batch: Uint8Array<ArrayBuffer> };
@@ -27,6 +26,8 @@ export type ToWorker = { type: "init"; init: WorkerInit } | { type: "deliver"; b
 export type WorkerEvent =
   | { type: "publish"; subject: string; body: Uint8Array; replyTo?: string }
   | { type: "log"; level: string; context: string; message: string }
+  /** What became of each message of a batch. */
+  | { type: "stored"; id: number; outcomes: SinkOutcome[] }
   /** A message that failed; `fatal`: the instance trapped and must not be used again. */
   | { type: "failed"; id: number; error: string; fatal?: boolean };
 

@@ -3,7 +3,7 @@ import { parentPort } from "node:worker_threads";
 import { PackedStream } from "./packed.js";
 import * as shimHttp from "@bytecodealliance/preview2-shim/http";
 import { loadComponent, type LoadedComponent } from "./load-component.js";
-import type { Delivery, FromWorker, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
+import type { Delivery, FromWorker, SinkOutcome, SyncOp, ToWorker, WorkerEvent, WorkerInit } from "./protocol.js";
 import { waitForAnswer } from "./sync-call.js";
 import { fromColumn, toParam, type PgValue } from "./pg-values.js";
 import type { QueryAnswer } from "./database.js";
@@ -61,6 +61,7 @@ const emit = (e: WorkerEvent) => {
   if (outbox.push(e) === 1) queueMicrotask(flush);
 };
 const HANDLER = "wasmcloud:messaging/handler@0.2.0";
+const SINK = "pelato:sink/rows@0.1.0";
 const HTTP_HANDLER = "wasi:http/incoming-handler@0.2.0";
 
 function call(op: SyncOp, ...args: unknown[]): unknown {
@@ -130,7 +131,8 @@ inbox.handle = (batch) => {
     Atomics.store(progress, 0, m.id);
     outputTail = "";
     try {
-      component.exports[HANDLER]!.handleMessage!({ subject: m.subject, body: m.body, replyTo: m.replyTo } as never);
+      if ("batch" in m) emit({ type: "stored", id: m.id, outcomes: component.exports[SINK]!.store!(m.batch as never) as SinkOutcome[] });
+      else component.exports[HANDLER]!.handleMessage!({ subject: m.subject, body: m.body, replyTo: m.replyTo } as never);
     } catch (err) {
       const e = err as { payload?: unknown; message?: string };
       // A trap leaves the instance in an unknown state (Go's runtime may be half-way through anything).

@@ -34,8 +34,8 @@ export function imageRef(registry: string, task: Pick<Task, "component_name" | "
 
 /**
  * A postgres sink reads its topic from a JetStream consumer (at-least-once: a message whose rows
- * were not committed is delivered again), which pushes to this subject; its instances share it
- * in their queue group.
+ * were not committed is delivered again), which pushes to this subject; its readers (pelatod's
+ * provider on each host, or the local host) share it in the task's queue group.
  */
 export function sinkDeliverSubject(component: string): string {
   return `pelato.sink.${component}`;
@@ -68,23 +68,24 @@ export function taskManifest(task: Task, o: ManifestOptions): Manifest {
     // (below) makes the instances share the topic, never duplicate it. A spreadscaler would put a
     // tier's instances all on one of its hosts.
     { type: "daemonscaler", properties: { instances: task.concurrency ?? DEFAULT_CONCURRENCY, ...onTargets } },
-    link("wasmcloud", "messaging", ["consumer"], { name: PROVIDER_NAMES.messaging, ...(o.clusterUri ? { config: [{ name: `${name}-nats-consumer`, properties: cluster }] } : {}) }),
   ];
-  if (t.sink === "postgres") componentTraits.push(link("wasmcloud", "postgres", ["query"], { name: PROVIDER_NAMES.postgres, config: [{ name: databaseConfigName(name) }] }));
-
   const components: ManifestComponent[] = [
     { name, type: "component", properties: { image: imageRef(o.registry, task), config: [{ name: `${name}-runtime`, properties: runtimeConfig }] }, traits: componentTraits },
   ];
-  if (task.source_topic !== undefined) {
-    const subject = t.sink === "postgres" ? sinkDeliverSubject(name) : task.source_topic;
-    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets, link("wasmcloud", "messaging", ["handler"], { name }, { config: [{ name: `${name}-nats-subscription`, properties: { subscriptions: `${subject}|${queueGroup(name)}`, ...cluster } }] })));
+  if (t.sink === "postgres") {
+    // The provider reads the sink's JetStream consumer and hands the component its messages in
+    // batches (pelato:sink/rows); the component writes their rows back through it.
+    componentTraits.push(link("wasmcloud", "postgres", ["query"], { name: PROVIDER_NAMES.postgres, config: [{ name: databaseConfigName(name) }] }));
+    const reading = { subject: sinkDeliverSubject(name), queue: queueGroup(name), ...cluster };
+    components.push(capability(PROVIDER_NAMES.postgres, o.providers.postgres ?? UNPUSHED_POSTGRES_PROVIDER, onTargets, link("pelato", "sink", ["rows"], { name }, { config: [{ name: `${name}-sink`, properties: reading }] })));
   } else {
-    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets));
+    componentTraits.push(link("wasmcloud", "messaging", ["consumer"], { name: PROVIDER_NAMES.messaging, ...(o.clusterUri ? { config: [{ name: `${name}-nats-consumer`, properties: cluster }] } : {}) }));
+    const subscribe = task.source_topic !== undefined ? [link("wasmcloud", "messaging", ["handler"], { name }, { config: [{ name: `${name}-nats-subscription`, properties: { subscriptions: `${task.source_topic}|${queueGroup(name)}`, ...cluster } }] })] : [];
+    components.push(capability(PROVIDER_NAMES.messaging, o.providers.messaging, onTargets, ...subscribe));
   }
   if (t.http) {
     components.push(capability(PROVIDER_NAMES.http, o.providers.http, onTargets, link("wasi", "http", ["incoming-handler"], { name }, { config: [{ name: `${name}-http-address`, properties: { address: `0.0.0.0:${o.httpPort}` } }] })));
   }
-  if (t.sink === "postgres") components.push(capability(PROVIDER_NAMES.postgres, o.providers.postgres ?? UNPUSHED_POSTGRES_PROVIDER, onTargets));
 
   return {
     apiVersion: "core.oam.dev/v1beta1",

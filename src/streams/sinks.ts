@@ -7,7 +7,7 @@ import { streamLimits, type Project, type StreamLimits } from "../workflow/index
 import { streamName } from "./plan.js";
 import { limitedStream } from "./apply.js";
 
-/** A postgres sink's durable consumer: it pushes the topic's messages to the task's instances, which acknowledge each once its rows are committed. */
+/** A postgres sink's durable consumer: it pushes the topic's messages to the task's readers, which acknowledge each once its rows are committed. */
 export interface SinkConsumer {
   durable: string;
   deliverSubject: string;
@@ -29,19 +29,18 @@ export interface SinkPlan {
 }
 
 /**
- * Redeliveries wait this long for an acknowledgement: more than a message may spend queued in a
- * host behind the others of its batch, and then handled (a statement times out after 4 s in the
- * local host, 10 s in pelatod's provider). It is also how soon a message comes back whose handler
- * died without a word: on a wasmCloud host, a provider's answer that does not arrive whole traps the
- * component (seen a few times in 400 during a database restart, "failed to decode return value").
+ * Redeliveries wait this long for an acknowledgement: longer than a message may wait in its
+ * reader behind the batches in flight, each bounded by the statement timeout (4 s in the local
+ * host, 10 s in pelatod's provider). Readers answer every message they handle, a failed batch
+ * included; this is how soon a message comes back whose reader died.
  */
-const ACK_WAIT_MS = 15_000;
+const ACK_WAIT_MS = 30_000;
 /**
- * Messages a sink may hold unacknowledged: enough to keep its instances busy, few enough that a
- * slow database does not leave hundreds queued in the hosts past the ack wait (each would then be
- * delivered again while still waiting).
+ * Messages a sink may hold unacknowledged: enough for a reader's batches in flight
+ * (src/host/sink-batching.ts: 2 of up to 256) and the next ones gathering behind them, few
+ * enough that a slow database does not leave messages queued past the ack wait.
  */
-const MAX_ACK_PENDING = 128;
+const MAX_ACK_PENDING = 1024;
 
 /** What JetStream must hold before the project's sinks are deployed. Pure. */
 export function planSinks(project: Project): SinkPlan {

@@ -33,6 +33,15 @@ export async function publishRange(nc: NatsConnection, topic: string, from: numb
   await nc.flush();
 }
 
+/** Publishes messages seq from..to-1 with a poison one (exec_task panics) in the middle, all at once: they are read in batches. */
+export async function publishWithPoison(nc: NatsConnection, topic: string, from: number, to: number): Promise<void> {
+  for (let seq = from; seq < to; seq++) {
+    if (seq === Math.floor((from + to) / 2)) nc.publish(topic, JSON.stringify({ seq: -1, poison: true }));
+    nc.publish(topic, JSON.stringify({ seq, note: seq === from ? INJECTION : `reading ${seq}` }));
+  }
+  await nc.flush();
+}
+
 /** Waits until `table` holds `rows` rows of seq from..from+rows-1, then checks each seq is there exactly once, doubled, and the injection stored verbatim. */
 export async function expectRows(pg: Postgres, table: string, rows: number, from = 0, timeoutMs = 120_000): Promise<void> {
   const range = `seq >= ${from} AND seq < ${from + rows}`;

@@ -92,21 +92,25 @@ test("gen writes one application per task and no multi-document file (wadm's loa
   for (const t of r.tasks) assert.equal(parse(t.files.get(MANIFEST_FILE)!).metadata.name, t.dir);
 });
 
-test("a postgres sink: reads its consumer's subject in its queue group, names its table, links the postgres provider through a config only pelatod puts", async () => {
+test("a postgres sink: its provider reads the consumer's subject in the task's queue group and hands the component batches; the component names its table and writes through the provider, with a config only pelatod puts", async () => {
   const r = await renderProject(project([task({ type: "nats_to_postgres", dest_topic: undefined, table: "public.Readings", key: "id", component_name: "sink" })]), { ...RENDER_OPTIONS, providers: { ...RENDER_OPTIONS.providers, postgres: "localhost:5000/pelato-postgres-provider:0.1.0-abc" } });
   const m = r.tasks[0]!.manifest;
   const hash = m.metadata.annotations.version.split("-").at(-1)!;
-  const [comp, nats, provider] = m.spec.components;
+  const [comp, provider, ...others] = m.spec.components;
+  assert.deepEqual(others, [], "no messaging provider: the postgres provider reads the topic");
   assert.deepEqual(comp!.properties.config![0]!.properties, { table: "public.Readings", key: "id" });
   const pgLink = comp!.traits.find((t) => t.type === "link" && t.properties.package === "postgres")!;
   assert.deepEqual(pgLink.properties, { namespace: "wasmcloud", package: "postgres", interfaces: ["query"], target: { name: "postgres", config: [{ name: "sink-database" }] } });
-  assert.equal((nats!.traits[1]!.properties as { source: { config: { properties: Record<string, string> }[] } }).source.config[0]!.properties.subscriptions, "pelato.sink.sink|pelato.sink");
+  assert.deepEqual(comp!.traits.filter((t) => t.type === "link").map((t) => (t.properties as { package: string }).package), ["postgres"]);
+  const reading = provider!.traits.find((t) => t.type === "link")!.properties as { namespace: string; package: string; interfaces: string[]; target: { name: string }; source: { config: { name: string; properties: Record<string, string> }[] } };
+  assert.deepEqual([reading.namespace, reading.package, reading.interfaces, reading.target], ["pelato", "sink", ["rows"], { name: "sink" }]);
+  assert.deepEqual(reading.source.config[0]!.properties, { subject: "pelato.sink.sink", queue: "pelato.sink" });
   assert.deepEqual([provider!.name, provider!.type, provider!.properties.image], ["postgres", "capability", "localhost:5000/pelato-postgres-provider:0.1.0-abc"]);
   // wadm deletes an old version's configs: each one wadm puts carries the version; the database's, put by pelatod, keeps its name.
-  const names = JSON.stringify(m).match(/"name":"[^"]*-(runtime|subscription|consumer|database)[^"]*"/g)!;
+  const names = JSON.stringify(m).match(/"name":"[^"]*-(runtime|sink|database)[^"]*"/g)!;
   for (const n of names) assert.ok(n.includes("-database") ? n === '"name":"sink-database"' : n.endsWith(`-${hash}"`), n);
   const pinned = pinManifest(m, new Map([["localhost:5000/sink:1.0.0", "sha256:" + "a".repeat(64)], ["localhost:5000/pelato-postgres-provider:0.1.0-abc", "sha256:" + "b".repeat(64)]]));
-  const [pc, , pp] = pinned.spec.components;
+  const [pc, pp] = pinned.spec.components;
   assert.equal(pp!.properties.image, `localhost:5000/pelato-postgres-provider:0.1.0-abc@sha256:${"b".repeat(64)}`);
   assert.equal(pp!.properties.id, undefined, "the provider keeps its id");
   assert.ok(pc!.traits.some((t) => t.type === "link" && JSON.stringify(t).includes('"sink-database"')));

@@ -1,8 +1,7 @@
-// Package jetstream speaks the parts of JetStream a task needs over plain
+// Package jetstream speaks the part of JetStream a task needs over plain
 // wasmcloud:messaging: a key-value put is a request to $KV.<bucket>.<key>
-// answered by the bucket's stream, and a consumer's message is acknowledged
-// by publishing to its reply subject. Any host with a NATS messaging provider
-// serves both; no key-value provider is needed.
+// answered by the bucket's stream. Any host with a NATS messaging provider
+// serves it; no key-value provider is needed.
 package jetstream
 
 import (
@@ -64,22 +63,4 @@ func KVPut(bucket, key string, value []byte) error {
 		return errors.New("put " + key + " into bucket " + bucket + ": not stored (answer " + strconv.Quote(string(reply.Body)) + ")")
 	}
 	return nil
-}
-
-// Ack acknowledges a JetStream message: it is not delivered again.
-func Ack(replyTo *string) error { return reply(replyTo, "+ACK") }
-
-// Term tells the stream never to deliver the message again: it cannot succeed.
-func Term(replyTo *string) error { return reply(replyTo, "+TERM") }
-
-// Nak asks for the message again after delayMs.
-func Nak(replyTo *string, delayMs int) error {
-	return reply(replyTo, "-NAK {\"delay\":"+strconv.FormatInt(int64(delayMs)*1_000_000, 10)+"}")
-}
-
-func reply(replyTo *string, body string) error {
-	if replyTo == nil {
-		return nil // not from a JetStream consumer: nothing to acknowledge
-	}
-	return messaging.Publish(*replyTo, []byte(body), nil)
 }

@@ -49,26 +49,25 @@ func validName(s string) bool {
 	return true
 }
 
-type row struct {
-	cols   []string // folded, sorted
+// Row is one row a message's exec_task returned: its columns, folded and sorted, and their JSON values.
+type Row struct {
+	cols   []string
 	values map[string]json.RawMessage
 }
 
-// Statement turns exec_task's result (a JSON object, an array of objects, or
-// "" for nothing) into one statement writing its rows into table, upserted on
-// key when key is not empty. Every value travels in bound parameters (one
-// JSON text per set of columns), never in the SQL text. An empty query means
-// there is nothing to write.
-func Statement(table, key, result string) (query string, params []*string, err error) {
+// Rows reads exec_task's result: a JSON object (one row), an array of objects, or "" for
+// nothing. With a key column, every row must have a value for it.
+func Rows(result, key string) ([]Row, error) {
 	text := bytes.TrimSpace([]byte(result))
 	if len(text) == 0 {
-		return "", nil, nil
+		return nil, nil
 	}
 	// encoding/json passes bytes through unchecked, and a host traps on a string that is not UTF-8.
 	if !utf8.Valid(text) {
-		return "", nil, errors.New("exec_task returned text that is not valid UTF-8")
+		return nil, errors.New("exec_task returned text that is not valid UTF-8")
 	}
 	var objects []map[string]json.RawMessage
+	var err error
 	switch text[0] {
 	case '{':
 		var one map[string]json.RawMessage
@@ -80,23 +79,30 @@ func Statement(table, key, result string) (query string, params []*string, err e
 		err = errors.New("not a JSON object or array")
 	}
 	if err != nil {
-		return "", nil, errors.New("exec_task must return a JSON object (one row), an array of objects, or \"\" (" + err.Error() + ")")
+		return nil, errors.New("exec_task must return a JSON object (one row), an array of objects, or \"\" (" + err.Error() + ")")
 	}
+	return toRows(objects, strings.ToLower(key))
+}
+
+// Statement writes rows (of one message or of many, in the order they came) into table, upserted
+// on key when key is not empty: one statement, so one transaction. Every value travels in bound
+// parameters (one JSON text per set of columns), never in the SQL text. An empty query means
+// there is nothing to write.
+func Statement(table, key string, rows []Row) (query string, params []*string, err error) {
 	quotedTable, err := Table(table)
 	if err != nil {
 		return "", nil, err
 	}
 	keyCol := strings.ToLower(key)
-	rows, err := toRows(objects, keyCol)
-	if err != nil {
-		return "", nil, err
+	if keyCol != "" {
+		rows = lastOfEachKey(rows, keyCol)
 	}
 	if len(rows) == 0 {
 		return "", nil, nil
 	}
 	// Rows with the same columns go in one INSERT; several INSERTs share one statement (and so
 	// one transaction) as data-modifying WITH queries.
-	var groups [][]row
+	var groups [][]Row
 	index := map[string]int{}
 	for _, r := range rows {
 		sig := strings.Join(r.cols, ",")
@@ -129,11 +135,9 @@ func Statement(table, key, result string) (query string, params []*string, err e
 	return b.String(), params, nil
 }
 
-// toRows checks each object's columns and, with a key, keeps the last row of
-// each key value (one statement may not update a row twice).
-func toRows(objects []map[string]json.RawMessage, keyCol string) ([]row, error) {
-	var rows []row
-	byKey := map[string]int{}
+// toRows checks each object's columns and, with a key, that each row has a value for it.
+func toRows(objects []map[string]json.RawMessage, keyCol string) ([]Row, error) {
+	var rows []Row
 	for n, o := range objects {
 		if o == nil {
 			return nil, errors.New("row " + strconv.Itoa(n) + " is null, not a JSON object")
@@ -141,7 +145,7 @@ func toRows(objects []map[string]json.RawMessage, keyCol string) ([]row, error) 
 		if len(o) == 0 {
 			continue
 		}
-		r := row{values: make(map[string]json.RawMessage, len(o))}
+		r := Row{values: make(map[string]json.RawMessage, len(o))}
 		for name, v := range o {
 			if _, err := Identifier(name); err != nil {
 				return nil, err
@@ -154,25 +158,32 @@ func toRows(objects []map[string]json.RawMessage, keyCol string) ([]row, error) 
 			r.cols = append(r.cols, folded)
 		}
 		sort.Strings(r.cols)
-		if keyCol == "" {
-			rows = append(rows, r)
-			continue
-		}
-		k, ok := r.values[keyCol]
-		if !ok || string(k) == "null" {
+		if k, ok := r.values[keyCol]; keyCol != "" && (!ok || string(k) == "null") {
 			return nil, errors.New("row " + strconv.Itoa(n) + " has no value for the key column " + strconv.Quote(keyCol))
 		}
-		if i, seen := byKey[string(k)]; seen {
-			rows[i] = r
-		} else {
-			byKey[string(k)] = len(rows)
-			rows = append(rows, r)
-		}
+		rows = append(rows, r)
 	}
 	return rows, nil
 }
 
-func recordset(g []row) string {
+// lastOfEachKey keeps the last row of each key value, where the first stood: one statement may
+// not update a row twice, and the latest message must win.
+func lastOfEachKey(rows []Row, keyCol string) []Row {
+	kept := make([]Row, 0, len(rows))
+	byKey := map[string]int{}
+	for _, r := range rows {
+		k := string(r.values[keyCol])
+		if i, seen := byKey[k]; seen {
+			kept[i] = r
+		} else {
+			byKey[k] = len(kept)
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+func recordset(g []Row) string {
 	var b strings.Builder
 	b.WriteByte('[')
 	for i, r := range g {

@@ -6,7 +6,7 @@ import (
 )
 
 func TestOneObjectIsOneRowWithItsValueBound(t *testing.T) {
-	q, params, err := Statement("Readings", "", `{"Seq": 1, "note": "'); DROP TABLE x; --"}`)
+	q, params, err := statementOf("Readings", "", `{"Seq": 1, "note": "'); DROP TABLE x; --"}`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestOneObjectIsOneRowWithItsValueBound(t *testing.T) {
 }
 
 func TestKeyUpsertsAndKeepsTheLastRowOfAKey(t *testing.T) {
-	q, params, err := Statement("s.t", "ID", `[{"id": 1, "v": "a"}, {"id": 1, "v": "b"}, {"id": 2, "v": "c"}]`)
+	q, params, err := statementOf("s.t", "ID", `[{"id": 1, "v": "a"}, {"id": 1, "v": "b"}, {"id": 2, "v": "c"}]`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +35,8 @@ func TestKeyUpsertsAndKeepsTheLastRowOfAKey(t *testing.T) {
 	}
 }
 
-func TestRowsWithOtherColumnsGoInOneStatement(t *testing.T) {
-	q, params, err := Statement("t", "", `[{"a": 1}, {"b": 2}, {"a": 3}]`)
+func TestRowsWithOtherColumnsGoInOnestatementOf(t *testing.T) {
+	q, params, err := statementOf("t", "", `[{"a": 1}, {"b": 2}, {"a": 3}]`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +48,32 @@ func TestRowsWithOtherColumnsGoInOneStatement(t *testing.T) {
 	}
 }
 
+// statementOf is what a batch does: each message's result read on its own, then one statement.
+func statementOf(table, key string, results ...string) (string, []*string, error) {
+	var all []Row
+	for _, r := range results {
+		rows, err := Rows(r, key)
+		if err != nil {
+			return "", nil, err
+		}
+		all = append(all, rows...)
+	}
+	return Statement(table, key, all)
+}
+
+func TestABatchOfMessagesIsOneStatementWhereTheLatestMessageOfAKeyWins(t *testing.T) {
+	q, params, err := statementOf("t", "id", `{"id": 1, "v": "first"}`, `[{"id": 2, "v": "x"}]`, ``, `{"id": 1, "v": "latest"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(q, "WITH") || len(params) != 1 || *params[0] != `[{"id":1,"v":"latest"},{"id":2,"v":"x"}]` {
+		t.Fatal(q, *params[0])
+	}
+}
+
 func TestNothingToWrite(t *testing.T) {
 	for _, result := range []string{"", "  ", "{}", "[]", "[{}]"} {
-		q, _, err := Statement("t", "", result)
+		q, _, err := statementOf("t", "", result)
 		if err != nil || q != "" {
 			t.Fatalf("%q: %q %v", result, q, err)
 		}
@@ -71,11 +94,11 @@ func TestRefusals(t *testing.T) {
 		"not UTF-8":           {"", "{\"a\": \"\xff\"}"},
 	}
 	for name, c := range cases {
-		if q, _, err := Statement("t", c[0], c[1]); err == nil {
+		if q, _, err := statementOf("t", c[0], c[1]); err == nil {
 			t.Errorf("%s: accepted as %q", name, q)
 		}
 	}
-	if _, _, err := Statement(`t"; --`, "", `{"a": 1}`); err == nil {
+	if _, _, err := statementOf(`t"; --`, "", `{"a": 1}`); err == nil {
 		t.Error("a bad table name was accepted")
 	}
 }
