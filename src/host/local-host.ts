@@ -192,7 +192,19 @@ export class LocalHost {
     return new SinkReader(this.nc, {
       subject,
       queue,
-      store: (batch) => new Promise<SinkOutcome[]>((resolve, reject) => this.#pick(r).store(batch, (error, outcomes) => (error !== undefined ? reject(new Error(error)) : resolve(outcomes ?? [])))),
+      store: (batch) => {
+        const t0 = performance.now();
+        return new Promise<SinkOutcome[]>((resolve, reject) =>
+          this.#pick(r).store(batch, (error, outcomes = []) => {
+            if (error !== undefined) return reject(new Error(error));
+            if (this.#handledEvents) {
+              const ms = performance.now() - t0;
+              for (const o of outcomes) this.#emit({ type: "handled", app: r.app.name, subject, ms, ...(o.tag !== "stored" ? { error: `${o.tag}: ${o.val}` } : {}) });
+            }
+            resolve(outcomes);
+          }),
+        );
+      },
       onIncident: (message) => this.#emit({ type: "incident", app: r.app.name, message: `${r.app.name}: ${message}` }),
     });
   }
@@ -232,5 +244,5 @@ export class LocalHost {
 const ignore = () => {};
 
 function subjects(app: LocalApp): string[] {
-  return app.subscriptions.map((s) => s.subject);
+  return [...app.subscriptions.map((s) => s.subject), ...(app.sink ? [`${app.sink.subject} (JetStream)`] : [])];
 }

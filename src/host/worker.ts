@@ -72,6 +72,18 @@ function call(op: SyncOp, ...args: unknown[]): unknown {
   return reply.ok;
 }
 
+/** pelato:sink/rows's batch: each body preceded by its length, a little-endian u32. */
+function framed(bodies: Uint8Array[]): Uint8Array {
+  const out = Buffer.allocUnsafe(bodies.reduce((n, b) => n + 4 + b.length, 0));
+  let at = 0;
+  for (const b of bodies) {
+    at = out.writeUInt32LE(b.length, at);
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, "base64"));
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 
@@ -131,7 +143,7 @@ inbox.handle = (batch) => {
     Atomics.store(progress, 0, m.id);
     outputTail = "";
     try {
-      if ("batch" in m) emit({ type: "stored", id: m.id, outcomes: component.exports[SINK]!.store!(m.batch as never) as SinkOutcome[] });
+      if ("batch" in m) emit({ type: "stored", id: m.id, outcomes: component.exports[SINK]!.store!(framed(m.batch) as never) as SinkOutcome[] });
       else component.exports[HANDLER]!.handleMessage!({ subject: m.subject, body: m.body, replyTo: m.replyTo } as never);
     } catch (err) {
       const e = err as { payload?: unknown; message?: string };

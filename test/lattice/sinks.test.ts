@@ -13,7 +13,7 @@ import { startLattice, type RunningLattice } from "../../src/lattice/index.js";
 import { CLI, REPO_ROOT, tempProject } from "../helpers/project.js";
 import { eventually, until } from "../helpers/until.js";
 import { startPostgres, type Postgres } from "../helpers/postgres.js";
-import { createSinkTables, expectRows, publishRange, sinkProjectFiles, SINK_TOPICS } from "../helpers/sink-project.js";
+import { createSinkTables, expectRows, publishRange, publishWithPoison, sinkProjectFiles, SINK_TOPICS } from "../helpers/sink-project.js";
 
 let lattice: RunningLattice;
 let pg: Postgres;
@@ -79,9 +79,12 @@ test("postgres: brush pushes pelatod's provider, warns of the missing table, and
   for (const text of [r.stdout, r.stderr, gen]) assert.ok(!text.includes(pg.password) && !text.includes(encodeURIComponent(pg.password)), "no password");
 });
 
-test("postgres on a lattice: 1000 messages give 1000 rows; a value holding SQL is stored verbatim", async () => {
+test("postgres on a lattice: 1000 messages give 1000 rows, no batch failing on its way; a value holding SQL is stored verbatim", async () => {
+  const from = hostLog().length;
   await publishRange(nc, SINK_TOPICS.plain, 0, 1000);
   await expectRows(pg, "plain_rows", 1000, 0);
+  // A batch that fails as a whole still gets its rows in, message by message: only the log tells.
+  assert.doesNotMatch(hostLog().slice(from), /batch failed|not handed to the component|failed to handle invocation/);
 });
 
 test("postgres on a lattice: with a key, every message sent twice still gives 1000 rows", async () => {
@@ -101,6 +104,13 @@ test("postgres on a lattice: with the database stopped for 10 s in the middle, e
   await publishRange(nc, SINK_TOPICS.keyed, 1700, 2000, true);
   await expectRows(pg, "keyed_rows", 1000, 1000);
   assert.ok(/rows of \d+ message\(s\) not written, retrying: unexpected: /.test(hostLog().slice(from)), "the outage was met and retried");
+});
+
+test("postgres on a lattice: a message whose exec_task traps holds back none of the others read in the same batch, and is dropped with the trap in the log", async () => {
+  const from = hostLog().length;
+  await publishWithPoison(nc, SINK_TOPICS.plain, 6000, 6200);
+  await expectRows(pg, "plain_rows", 200, 6000);
+  await until(() => /message dropped: exec_task: (panic: )?a poison reading|message dropped: the component failed on it 5 times/.test(hostLog().slice(from)), () => `the poison message was not dropped:\n${hostLog().slice(from).slice(-3000)}`, 90_000);
 });
 
 test("postgres on a lattice: a message for a missing table waits, with a clear error in the host's log; the password is in no log", async () => {

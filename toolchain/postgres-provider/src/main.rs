@@ -1,11 +1,18 @@
 //! wasmCloud capability provider for PostgreSQL: exports `wasmcloud:postgres/query@0.1.1-draft` and
-//! `wasmcloud:postgres/prepared@0.1.1-draft` over wRPC.
+//! `wasmcloud:postgres/prepared@0.1.1-draft` over wRPC, and reads the postgres sinks' JetStream
+//! consumers for their components.
 //!
 //! Each component that links to this provider configures its own database with the link's target
 //! config key `DATABASE_URL` (a libpq URI, `postgresql://user:pass@host:port/db`); the provider keeps
 //! one connection pool per calling component. Connections are made lazily, with a connect timeout,
 //! and broken connections are dropped and re-made on the next call. The URI's password is never
 //! printed: logs and error texts name the database as `user@host:port/db`.
+//!
+//! A link from this provider to a sink's component (`pelato:sink/rows`, source config `subject`,
+//! `queue` and optionally `cluster_uris`) starts a reader for it (src/sink.rs): it queue-subscribes
+//! the consumer's deliver subject, hands the messages to the component's `rows.store` export in
+//! batches (the component writes their rows through `query`, a batch in one transaction when it
+//! can) and acknowledges each message as the component says.
 
 use std::collections::HashMap;
 use std::str::FromStr as _;
@@ -30,9 +37,11 @@ mod bindings {
             "wasmcloud:postgres/types@0.1.1-draft": generate,
             "wasmcloud:postgres/query@0.1.1-draft": generate,
             "wasmcloud:postgres/prepared@0.1.1-draft": generate,
+            "pelato:sink/rows@0.1.0": generate,
         },
     });
 }
+mod sink;
 mod values;
 
 use bindings::exports::wasmcloud::postgres::{prepared, query};
@@ -67,6 +76,8 @@ struct PostgresProvider {
     /// Prepared statements by token: (source id, statement text).
     prepared: Arc<RwLock<HashMap<String, (String, String)>>>,
     next_token: Arc<AtomicU64>,
+    /// Sink readers by the target (component) id of the link.
+    sinks: Arc<RwLock<HashMap<String, sink::Driver>>>,
 }
 
 /// `user@host:port/db` — the URI without its password, for logs and error texts.
@@ -118,9 +129,17 @@ fn open_database(link: &LinkConfig<'_>, url: &str) -> anyhow::Result<Database> {
         .map_or(DEFAULT_QUERY_TIMEOUT, Duration::from_millis);
     // The server gives up a little before the client stops waiting: a statement whose caller was
     // told it failed (and whose message is then retried) must not commit afterwards.
-    let server_timeout = query_timeout.saturating_sub(Duration::from_millis(500)).max(Duration::from_millis(100));
+    let server_timeout = query_timeout
+        .saturating_sub(Duration::from_millis(500))
+        .max(Duration::from_millis(100));
     let options = cfg.get_options().map(str::to_string).unwrap_or_default();
-    cfg.options(format!("{options} -c statement_timeout={}", server_timeout.as_millis()).trim());
+    cfg.options(
+        format!(
+            "{options} -c statement_timeout={}",
+            server_timeout.as_millis()
+        )
+        .trim(),
+    );
     let manager = Manager::from_config(
         cfg,
         tokio_postgres::NoTls,
@@ -151,7 +170,9 @@ fn open_database(link: &LinkConfig<'_>, url: &str) -> anyhow::Result<Database> {
 fn query_error(db: &Database, e: &tokio_postgres::Error) -> QueryError {
     if let Some(dbe) = e.as_db_error() {
         let code = dbe.code().code();
-        let retryable = ["08", "53", "57P", "57014", "40"].iter().any(|class| code.starts_with(class));
+        let retryable = ["08", "53", "57P", "57014", "40"]
+            .iter()
+            .any(|class| code.starts_with(class));
         let mut text = format!(
             "{}: {} (SQLSTATE {})",
             dbe.severity(),
@@ -245,8 +266,9 @@ impl PostgresProvider {
                 .zip(types)
                 .enumerate()
                 .map(|(i, (v, ty))| {
-                    values::encode(v, ty)
-                        .map_err(|e| QueryError::InvalidParams(format!("parameter ${}: {e}", i + 1)))
+                    values::encode(v, ty).map_err(|e| {
+                        QueryError::InvalidParams(format!("parameter ${}: {e}", i + 1))
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let stream = client
@@ -273,6 +295,33 @@ impl PostgresProvider {
 }
 
 impl Provider for PostgresProvider {
+    async fn receive_link_config_as_source(&self, link: LinkConfig<'_>) -> anyhow::Result<()> {
+        let target = link.target_id.to_string();
+        let (namespace, package, _) = link.wit_metadata;
+        if (namespace.as_str(), package.as_str()) != ("pelato", "sink") {
+            warn!(
+                component = target,
+                "ignored a link to {namespace}:{package}: only pelato:sink"
+            );
+            return Ok(());
+        }
+        let (old, result) = match sink::Driver::start(&target, link.config).await {
+            Ok(driver) => (self.sinks.write().await.insert(target, driver), Ok(())),
+            Err(e) => {
+                warn!(
+                    component = target,
+                    error = format!("{e:#}"),
+                    "sink link rejected"
+                );
+                (self.sinks.write().await.remove(&target), Err(e))
+            }
+        };
+        if let Some(old) = old {
+            old.stop().await;
+        }
+        result
+    }
+
     async fn receive_link_config_as_target(&self, link: LinkConfig<'_>) -> anyhow::Result<()> {
         let source = link.source_id.to_string();
         let Some(url) = link_value(&link, DATABASE_URL) else {
@@ -305,7 +354,17 @@ impl Provider for PostgresProvider {
         Ok(())
     }
 
+    async fn delete_link_as_source(&self, info: impl LinkDeleteInfo) -> anyhow::Result<()> {
+        let removed = self.sinks.write().await.remove(info.get_target_id());
+        if let Some(driver) = removed {
+            driver.stop().await;
+        }
+        Ok(())
+    }
+
     async fn shutdown(&self) -> anyhow::Result<()> {
+        let sinks: Vec<_> = self.sinks.write().await.drain().map(|(_, d)| d).collect();
+        futures::future::join_all(sinks.into_iter().map(sink::Driver::stop)).await;
         for (_, db) in self.databases.write().await.drain() {
             db.pool.close();
         }
@@ -321,7 +380,10 @@ impl query::Handler<Option<Context>> for PostgresProvider {
         query: String,
         params: Vec<PgValue>,
     ) -> anyhow::Result<Result<Vec<ResultRow>, QueryError>> {
-        let result = self.run_query(&cx, &query, params).await.map(|(rows, _)| rows);
+        let result = self
+            .run_query(&cx, &query, params)
+            .await
+            .map(|(rows, _)| rows);
         if let Err(e) = &result {
             warn!(error = ?e, "query failed");
         }
@@ -367,9 +429,11 @@ impl prepared::Handler<Option<Context>> for PostgresProvider {
     ) -> anyhow::Result<Result<String, StatementPrepareError>> {
         let db = match self.database(&cx).await {
             Ok(db) => db,
-            Err(QueryError::Unexpected(e) | QueryError::InvalidParams(e) | QueryError::InvalidQuery(e)) => {
-                return Ok(Err(StatementPrepareError::Unexpected(e)))
-            }
+            Err(
+                QueryError::Unexpected(e)
+                | QueryError::InvalidParams(e)
+                | QueryError::InvalidQuery(e),
+            ) => return Ok(Err(StatementPrepareError::Unexpected(e))),
         };
         let checked = async {
             let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
@@ -380,9 +444,11 @@ impl prepared::Handler<Option<Context>> for PostgresProvider {
         };
         match tokio::time::timeout(db.query_timeout, checked).await {
             Ok(Ok(_)) => {}
-            Ok(Err(QueryError::Unexpected(e) | QueryError::InvalidParams(e) | QueryError::InvalidQuery(e))) => {
-                return Ok(Err(StatementPrepareError::Unexpected(e)))
-            }
+            Ok(Err(
+                QueryError::Unexpected(e)
+                | QueryError::InvalidParams(e)
+                | QueryError::InvalidQuery(e),
+            )) => return Ok(Err(StatementPrepareError::Unexpected(e))),
             Err(_) => {
                 return Ok(Err(StatementPrepareError::Unexpected(format!(
                     "postgres {}: prepare timed out",

@@ -33,7 +33,9 @@ async fn main() -> anyhow::Result<()> {
             println!("{USAGE}");
             return Ok(());
         }
-        let value = args.next().with_context(|| format!("{arg} needs a value\n{USAGE}"))?;
+        let value = args
+            .next()
+            .with_context(|| format!("{arg} needs a value\n{USAGE}"))?;
         match arg.as_str() {
             "--binary" => binary = Some(value),
             "--name" => name = Some(value),

@@ -68,7 +68,15 @@ fn f64_to_parts(f: f64) -> (u64, i16, i8) {
 }
 
 fn is_text(ty: &Type) -> bool {
-    [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME, Type::UNKNOWN, Type::XML].contains(ty)
+    [
+        Type::TEXT,
+        Type::VARCHAR,
+        Type::BPCHAR,
+        Type::NAME,
+        Type::UNKNOWN,
+        Type::XML,
+    ]
+    .contains(ty)
         || ty.name() == "citext"
 }
 
@@ -81,7 +89,9 @@ fn text_bytes(s: &[u8], ty: &Type) -> Result<Vec<u8>, String> {
         v.extend_from_slice(s);
         Ok(v)
     } else {
-        Err(format!("a text value cannot bind to a parameter of type {ty}"))
+        Err(format!(
+            "a text value cannot bind to a parameter of type {ty}"
+        ))
     }
 }
 
@@ -102,7 +112,9 @@ fn int_bytes(i: i64, ty: &Type) -> Result<Vec<u8>, String> {
         Type::FLOAT4 => Ok((i as f32).to_be_bytes().to_vec()),
         Type::NUMERIC => Ok(numeric_bytes(&i.to_string())?),
         _ if is_text(ty) => Ok(i.to_string().into_bytes()),
-        _ => Err(format!("an integer value cannot bind to a parameter of type {ty}")),
+        _ => Err(format!(
+            "an integer value cannot bind to a parameter of type {ty}"
+        )),
     }
 }
 
@@ -111,7 +123,9 @@ fn float_bytes(f: f64, ty: &Type) -> Result<Vec<u8>, String> {
         Type::FLOAT8 => Ok(f.to_be_bytes().to_vec()),
         Type::FLOAT4 => Ok((f as f32).to_be_bytes().to_vec()),
         _ if is_text(ty) => Ok(f.to_string().into_bytes()),
-        _ => Err(format!("a float value cannot bind to a parameter of type {ty}")),
+        _ => Err(format!(
+            "a float value cannot bind to a parameter of type {ty}"
+        )),
     }
 }
 
@@ -209,7 +223,13 @@ fn numeric_bytes(s: &str) -> Result<Vec<u8>, String> {
         None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
     if digits.eq_ignore_ascii_case("nan") {
-        return Ok([0i16.to_be_bytes(), 0i16.to_be_bytes(), 0xC000u16.to_be_bytes(), 0u16.to_be_bytes()].concat());
+        return Ok([
+            0i16.to_be_bytes(),
+            0i16.to_be_bytes(),
+            0xC000u16.to_be_bytes(),
+            0u16.to_be_bytes(),
+        ]
+        .concat());
     }
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     if (int.is_empty() && frac.is_empty())
@@ -241,7 +261,14 @@ fn numeric_bytes(s: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(8 + groups.len() * 2);
     out.extend_from_slice(&(groups.len() as i16).to_be_bytes());
     out.extend_from_slice(&weight.to_be_bytes());
-    out.extend_from_slice(&(if neg && !groups.is_empty() { 0x4000u16 } else { 0 }).to_be_bytes());
+    out.extend_from_slice(
+        &(if neg && !groups.is_empty() {
+            0x4000u16
+        } else {
+            0
+        })
+        .to_be_bytes(),
+    );
     out.extend_from_slice(&dscale.to_be_bytes());
     for g in groups {
         out.extend_from_slice(&g.to_be_bytes());
@@ -315,7 +342,10 @@ fn uuid_bytes(s: &str) -> Result<Vec<u8>, String> {
         return Err(format!("invalid uuid {s:?}"));
     }
     (0..16)
-        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| format!("invalid uuid {s:?}")))
+        .map(|i| {
+            u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
+                .map_err(|_| format!("invalid uuid {s:?}"))
+        })
         .collect()
 }
 
@@ -324,7 +354,14 @@ fn uuid_string(b: &[u8]) -> String {
     if h.len() != 32 {
         return h;
     }
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Encodes `value` for a parameter of type `ty`.
@@ -338,40 +375,70 @@ pub fn encode(value: &PgValue, ty: &Type) -> Result<Encoded, String> {
         V::SmallInt(i) | V::Int2(i) | V::SmallSerial(i) | V::Serial2(i) => {
             int_bytes(i64::from(*i), ty)?
         }
-        V::Double(f) | V::Float8(f) | V::Real(f) | V::Float4(f) => float_bytes(f64_from_parts(*f), ty)?,
+        V::Double(f) | V::Float8(f) | V::Real(f) | V::Float4(f) => {
+            float_bytes(f64_from_parts(*f), ty)?
+        }
         V::Bool(b) | V::Boolean(b) => match *ty {
             Type::BOOL => vec![u8::from(*b)],
             _ if is_text(ty) => b.to_string().into_bytes(),
-            _ => return Err(format!("a boolean value cannot bind to a parameter of type {ty}")),
+            _ => {
+                return Err(format!(
+                    "a boolean value cannot bind to a parameter of type {ty}"
+                ))
+            }
         },
         V::Text(s) | V::Name(s) | V::Xml(s) => text_bytes(s.as_bytes(), ty)?,
         V::Char((_, b)) | V::Varchar((_, b)) => text_bytes(b, ty)?,
         V::Json(s) | V::Jsonb(s) => match *ty {
             Type::JSON | Type::JSONB => text_bytes(s.as_bytes(), ty)?,
             _ if is_text(ty) => s.clone().into_bytes(),
-            _ => return Err(format!("a json value cannot bind to a parameter of type {ty}")),
+            _ => {
+                return Err(format!(
+                    "a json value cannot bind to a parameter of type {ty}"
+                ))
+            }
         },
         V::Numeric(s) | V::Decimal(s) => match *ty {
             Type::NUMERIC => numeric_bytes(s)?,
             _ if is_text(ty) => s.clone().into_bytes(),
-            _ => return Err(format!("a numeric value cannot bind to a parameter of type {ty}")),
+            _ => {
+                return Err(format!(
+                    "a numeric value cannot bind to a parameter of type {ty}"
+                ))
+            }
         },
         V::Bytea(b) => match *ty {
             Type::BYTEA => b.to_vec(),
-            _ => return Err(format!("a bytea value cannot bind to a parameter of type {ty}")),
+            _ => {
+                return Err(format!(
+                    "a bytea value cannot bind to a parameter of type {ty}"
+                ))
+            }
         },
         V::Uuid(s) => match *ty {
             Type::UUID => uuid_bytes(s)?,
             _ if is_text(ty) => s.clone().into_bytes(),
-            _ => return Err(format!("a uuid value cannot bind to a parameter of type {ty}")),
+            _ => {
+                return Err(format!(
+                    "a uuid value cannot bind to a parameter of type {ty}"
+                ))
+            }
         },
         V::Date(d) => match *ty {
             Type::DATE => (pg_days(d) as i32).to_be_bytes().to_vec(),
-            _ => return Err(format!("a date value cannot bind to a parameter of type {ty}")),
+            _ => {
+                return Err(format!(
+                    "a date value cannot bind to a parameter of type {ty}"
+                ))
+            }
         },
         V::Timestamp(ts) => match *ty {
             Type::TIMESTAMP | Type::TIMESTAMPTZ => timestamp_micros(ts).to_be_bytes().to_vec(),
-            _ => return Err(format!("a timestamp value cannot bind to a parameter of type {ty}")),
+            _ => {
+                return Err(format!(
+                    "a timestamp value cannot bind to a parameter of type {ty}"
+                ))
+            }
         },
         V::TimestampTz(TimestampTz { timestamp, offset }) => match *ty {
             Type::TIMESTAMPTZ | Type::TIMESTAMP => {
@@ -387,11 +454,19 @@ pub fn encode(value: &PgValue, ty: &Type) -> Result<Encoded, String> {
                 };
                 utc.to_be_bytes().to_vec()
             }
-            _ => return Err(format!("a timestamp-tz value cannot bind to a parameter of type {ty}")),
+            _ => {
+                return Err(format!(
+                    "a timestamp-tz value cannot bind to a parameter of type {ty}"
+                ))
+            }
         },
         other => {
             let name = format!("{other:?}");
-            let name = name.split(['(', ' ']).next().unwrap_or_default().to_string();
+            let name = name
+                .split(['(', ' '])
+                .next()
+                .unwrap_or_default()
+                .to_string();
             return Err(format!("unsupported type {name} (parameter type {ty})"));
         }
     };
@@ -416,12 +491,15 @@ fn decode(ty: &Type, raw: &[u8]) -> Result<PgValue, String> {
         Type::FLOAT4 => PgValue::Float4(f64_to_parts(f64::from(f32::from_be_bytes(
             fixed(4)?.try_into().unwrap(),
         )))),
-        Type::FLOAT8 => PgValue::Float8(f64_to_parts(f64::from_be_bytes(fixed(8)?.try_into().unwrap()))),
+        Type::FLOAT8 => PgValue::Float8(f64_to_parts(f64::from_be_bytes(
+            fixed(8)?.try_into().unwrap(),
+        ))),
         Type::NUMERIC => PgValue::Numeric(numeric_string(raw)?),
         Type::JSON => PgValue::Json(text()?),
         Type::JSONB => match raw.split_first() {
             Some((1, rest)) => PgValue::Jsonb(
-                String::from_utf8(rest.to_vec()).map_err(|_| "jsonb value is not UTF-8".to_string())?,
+                String::from_utf8(rest.to_vec())
+                    .map_err(|_| "jsonb value is not UTF-8".to_string())?,
             ),
             _ => return Err("unsupported jsonb encoding".into()),
         },
@@ -429,15 +507,19 @@ fn decode(ty: &Type, raw: &[u8]) -> Result<PgValue, String> {
         Type::UUID => PgValue::Uuid(uuid_string(fixed(16)?)),
         Type::DATE => PgValue::Date(date_of(i32::from_be_bytes(fixed(4)?.try_into().unwrap()))),
         Type::TIME => PgValue::Time(time_of(i64::from_be_bytes(fixed(8)?.try_into().unwrap()))),
-        Type::TIMESTAMP => {
-            PgValue::Timestamp(timestamp_of(i64::from_be_bytes(fixed(8)?.try_into().unwrap())))
-        }
+        Type::TIMESTAMP => PgValue::Timestamp(timestamp_of(i64::from_be_bytes(
+            fixed(8)?.try_into().unwrap(),
+        ))),
         Type::TIMESTAMPTZ => PgValue::TimestampTz(TimestampTz {
             timestamp: timestamp_of(i64::from_be_bytes(fixed(8)?.try_into().unwrap())),
             offset: Offset::EasternHemisphereSecs(0),
         }),
         _ if is_text(ty) => PgValue::Text(text()?),
-        _ => return Err(format!("unsupported result column type {ty} (cast it, e.g. to ::text)")),
+        _ => {
+            return Err(format!(
+                "unsupported result column type {ty} (cast it, e.g. to ::text)"
+            ))
+        }
     })
 }
 
@@ -452,7 +534,9 @@ pub fn result_row(row: &Row) -> Result<Vec<ResultRowEntry>, String> {
                 .map_err(|e| format!("column {}: {e}", col.name()))?;
             let value = match raw {
                 None => PgValue::Null,
-                Some(raw) => decode(col.type_(), raw).map_err(|e| format!("column {}: {e}", col.name()))?,
+                Some(raw) => {
+                    decode(col.type_(), raw).map_err(|e| format!("column {}: {e}", col.name()))?
+                }
             };
             Ok(ResultRowEntry {
                 column_name: col.name().to_string(),
@@ -468,8 +552,19 @@ mod tests {
 
     #[test]
     fn numeric_round_trip() {
-        for s in ["0", "1", "-12.3400", "10000", "123456789.000001", "0.0001", "-0.5"] {
-            assert_eq!(numeric_string(&numeric_bytes(s).unwrap()).unwrap(), s.trim_start_matches('+'));
+        for s in [
+            "0",
+            "1",
+            "-12.3400",
+            "10000",
+            "123456789.000001",
+            "0.0001",
+            "-0.5",
+        ] {
+            assert_eq!(
+                numeric_string(&numeric_bytes(s).unwrap()).unwrap(),
+                s.trim_start_matches('+')
+            );
         }
     }
 

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"pelato.local/task/glue/cabi"
+	"pelato.local/task/glue/frames"
 	"pelato.local/task/glue/logging"
 	"pelato.local/task/glue/panics"
 )
@@ -55,18 +56,26 @@ var (
 	retKeep []string
 )
 
+// batchKeep holds the batch the host handed over while it is copied: under TinyGo it lives on the
+// heap, where nothing else refers to it, and the copy's allocation may run the garbage collector.
+var batchKeep unsafe.Pointer
+
 //go:wasmexport pelato:sink/rows@0.1.0#store
-func store(listPtr, listLen uint32) uint32 {
-	messages := make([][]byte, listLen)
-	for i := range messages {
-		elem := cabi.Addr(listPtr + uint32(i)*8)
-		messages[i] = cabi.BytesAt(elem, 0)
-	}
-	cabi.Reset() // everything lifted is copied out: the arena is free again
+func store(batchPtr, batchLen uint32) uint32 {
+	batchKeep = cabi.Addr(batchPtr)
+	batch := cabi.Bytes(batchPtr, batchLen)
+	batchKeep = nil
+	cabi.Reset() // the batch is copied out: the arena is free again
 	if n := cabi.TakeOverflow(); n != 0 {
 		logging.Log(logging.Error, "pelato", "a previous host transfer of "+strconv.Itoa(int(n))+" bytes exceeded the "+strconv.Itoa(cabi.ArenaSize)+"-byte canonical ABI arena")
 	}
-	outcomes := Call(messages)
+	messages, ok := frames.Split(batch)
+	var outcomes []Outcome
+	if ok {
+		outcomes = Call(messages)
+	} else {
+		logging.Log(logging.Error, "pelato", "a batch of "+strconv.Itoa(len(batch))+" bytes is not length-prefixed messages")
+	}
 	retList = make([]outcomeABI, len(outcomes))
 	retKeep = make([]string, len(outcomes))
 	for i, o := range outcomes {
