@@ -28,8 +28,13 @@ var retArea struct{ tag, ptr, len uint32 }
 // retKeep keeps the error string alive until post-return.
 var retKeep string
 
+// lifted holds what the host handed over while it is copied: under TinyGo it lives on the heap,
+// where nothing else refers to it, and each copy's allocation may run the garbage collector.
+var lifted [3]unsafe.Pointer
+
 //go:wasmexport wasmcloud:messaging/handler@0.2.0#handle-message
 func handleMessage(subjPtr, subjLen, bodyPtr, bodyLen, rtTag, rtPtr, rtLen uint32) uint32 {
+	lifted = [3]unsafe.Pointer{cabi.Addr(subjPtr), cabi.Addr(bodyPtr), cabi.Addr(rtPtr)}
 	subject := cabi.String(subjPtr, subjLen)
 	body := cabi.Bytes(bodyPtr, bodyLen)
 	var replyTo *string
@@ -37,6 +42,7 @@ func handleMessage(subjPtr, subjLen, bodyPtr, bodyLen, rtTag, rtPtr, rtLen uint3
 		s := cabi.String(rtPtr, rtLen)
 		replyTo = &s
 	}
+	lifted = [3]unsafe.Pointer{}
 	cabi.Reset() // everything lifted is copied out: the arena is free again
 	if n := cabi.TakeOverflow(); n != 0 {
 		logging.Log(logging.Error, "pelato", "a previous host transfer of "+strconv.Itoa(int(n))+" bytes exceeded the "+strconv.Itoa(cabi.ArenaSize)+"-byte canonical ABI arena")
