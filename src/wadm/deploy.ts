@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { WadmClient } from "./client.js";
-import { planDeploy, settled, type DeployStep } from "./plan.js";
+import { failedGraceMs, planDeploy, settled, type DeployStep } from "./plan.js";
 import type { Manifest, ModelSummary, StatusInfo } from "./types.js";
 
 export interface DeployOutcome {
@@ -44,7 +44,7 @@ export interface WaitResult {
 /** wadm reports "failed" for a moment while its view of new hosts catches up; failed counts once it lasts this long. */
 export const FAILED_GRACE_MS = 15_000;
 
-export async function waitForApplications(wadm: WadmClient, names: string[], timeoutMs: number, onStatus?: (name: string, s: StatusInfo) => void, failedGraceMs = FAILED_GRACE_MS): Promise<WaitResult[]> {
+export async function waitForApplications(wadm: WadmClient, names: string[], timeoutMs: number, onStatus?: (name: string, s: StatusInfo) => void, graceMs = FAILED_GRACE_MS): Promise<WaitResult[]> {
   const nc: NatsConnection = wadm.nc;
   const deadline = Date.now() + timeoutMs;
   const sub = nc.subscribe(wadm.subjects.statusUpdates());
@@ -64,7 +64,7 @@ export async function waitForApplications(wadm: WadmClient, names: string[], tim
         let done = settled(status.type);
         if (done === "failed") {
           if (!failingSince.has(name)) failingSince.set(name, Date.now());
-          if (Date.now() - failingSince.get(name)! < failedGraceMs && Date.now() < deadline) done = undefined;
+          if (Date.now() - failingSince.get(name)! < failedGraceMs(status.message, graceMs) && Date.now() < deadline) done = undefined;
         } else failingSince.delete(name);
         if (done) {
           results.set(name, { name, outcome: done, status });

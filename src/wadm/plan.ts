@@ -23,3 +23,17 @@ export function settled(status: StatusType): "deployed" | "failed" | undefined {
   if (status === "failed") return "failed";
   return undefined;
 }
+
+/**
+ * How long wadm may report an application failed before waiting for it gives up. Some failures
+ * are wasmCloud's own races, which wadm gets past at its next look (after a host's heartbeat,
+ * every 30 s by default): a provider started twice ("provider is already running with that ID"),
+ * or a component read from a host's cache while another fetch of it was rewriting it ("unexpected
+ * end-of-file", "bad magic number"). Seen when many applications are deployed at once.
+ */
+export function failedGraceMs(message: string | undefined, graceMs: number): number {
+  return message && /already running with that ID|unexpected end-of-file|bad magic number/.test(message) ? Math.max(graceMs, RACE_GRACE_MS) : graceMs;
+}
+
+const RACE_GRACE_MS = 45_000;
+

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Manifest } from "../../src/wadm/index.js";
-import { parseReply, planDeploy, wadmSubjects, WadmApiError, WadmNotFoundError } from "../../src/wadm/index.js";
+import { failedGraceMs, parseReply, planDeploy, wadmSubjects, WadmApiError, WadmNotFoundError } from "../../src/wadm/index.js";
 import { currentStatus } from "../../src/wadm/index.js";
 
 test("wadm subjects for a lattice", () => {
@@ -24,6 +24,13 @@ test("deploy plan: unchanged, deploy a stored version, or put a new one", () => 
   assert.deepEqual(planDeploy("1.0.0-b", stored, null), { kind: "deploy" }, "stored but undeployed since");
   assert.deepEqual(planDeploy("1.0.0-c", stored, "1.0.0-b"), { kind: "put-and-deploy" });
   assert.deepEqual(planDeploy("1.0.0-c", [], undefined), { kind: "put-and-deploy" });
+});
+
+test("a failure that is one of wasmCloud's own races is waited out past a host's heartbeat; any other counts after the grace", () => {
+  assert.equal(failedGraceMs("provider is already running with that ID", 15_000), 45_000);
+  assert.equal(failedGraceMs("failed to extract module claims: I/O error: unexpected end-of-file", 15_000), 45_000);
+  assert.equal(failedGraceMs("failed to fetch component: manifest unknown", 15_000), 15_000);
+  assert.equal(failedGraceMs(undefined, 15_000), 15_000);
 });
 
 test("wadm replies: errors and not-found become typed errors with wadm's first line", () => {
