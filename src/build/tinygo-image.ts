@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { TOOLCHAIN_DIR } from "../paths.js";
@@ -26,12 +26,16 @@ export function tinygoVersions(dir = TINYGO_RECIPE_DIR): Record<string, string> 
 
 /**
  * The image tag build-image.sh produces: `pelato-tinygo:<version>-<hash of the recipe>`, the
- * same sha256 over versions.env then build-image.sh as the script's `cat … | sha256sum`.
- * A changed pin or recipe names a new image, so a stale one is never used.
+ * same sha256 over versions.env, build-image.sh and net/*.go (not its tests, in byte order) as
+ * the script's. A changed pin, recipe or net package names a new image, so a stale one is never used.
  */
 export function tinygoImageTag(dir = TINYGO_RECIPE_DIR): string {
   const h = createHash("sha256");
-  for (const f of ["versions.env", "build-image.sh"]) h.update(readFileSync(join(dir, f)));
+  const net = readdirSync(join(dir, "net"))
+    .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
+    .sort()
+    .map((f) => join("net", f));
+  for (const f of ["versions.env", "build-image.sh", ...net]) h.update(readFileSync(join(dir, f)));
   return `pelato-tinygo:${tinygoVersions(dir).TINYGO_VERSION}-${h.digest("hex").slice(0, 12)}`;
 }
 

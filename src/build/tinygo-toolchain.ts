@@ -78,15 +78,14 @@ export class TinygoToolchain implements Toolchain {
       run = await compile("asyncify");
     }
     const output = String(run.all ?? "");
-    if (run.exitCode !== 0 && STD_NET.test(output)) {
-      throw new RuntimeFailure(
-        `${job.task.dir} depends on Go's net package (through a module it imports), which this TinyGo image cannot compile: TinyGo's own net, the git submodule tinygo-org/net, is on no registry reachable here; build it with --toolchain go`,
-      );
-    }
     if (run.exitCode !== 0) {
       const diagnostics = mapTinygoOutput(output, job.task.task.codePath, `gen/${job.task.dir}`, this.#o.container ? undefined : dirs.src);
-      // Without a file:line:col the failure is the toolchain's (wasm-opt, wasm-tools, a crash), not the task's.
-      if (!diagnostics.some((d) => d.line !== undefined)) throw new RuntimeFailure(`tinygo build of ${job.task.dir} failed: ${tail(output)}`);
+      // Without a file:line:col in the task the failure is a module's or the toolchain's (wasm-opt, wasm-tools, a crash).
+      if (!diagnostics.some((d) => d.line !== undefined)) {
+        const net = NET_MISSING.exec(output)?.[1];
+        if (net) throw new RuntimeFailure(`${job.task.dir} depends, through a module it imports, on net.${net}, which the TinyGo image's net does not have: under TinyGo a task has no network of its own (toolchain/tinygo/net); build it with --toolchain go`);
+        throw new RuntimeFailure(`tinygo build of ${job.task.dir} failed: ${tail(output)}`);
+      }
       throw new CompileError(job.task.dir, diagnostics);
     }
     return readFileSync(join(dirs.out, COMPONENT_FILE));
@@ -130,8 +129,8 @@ export class TinygoToolchain implements Toolchain {
   }
 }
 
-/** Errors from mainline Go's own net package: TinyGo compiled it because its replacement is missing. */
-const STD_NET = /\/go\/src\/net\/\S+\.go:\d+/;
+/** A module asks the TinyGo image's net (toolchain/tinygo/net) for what it does not have. */
+const NET_MISSING = /undefined: net\.(\w+)/;
 
 /** Streams a child's output, line by line, to the job's progress, and waits for it. */
 async function settle<T extends ResultPromise<{ all: true; reject: false }>>(child: T, job: BuildJob): Promise<Awaited<T>> {

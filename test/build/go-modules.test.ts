@@ -55,10 +55,23 @@ test("go: the uuid task builds from the pinned module and runs under wasmtime; i
   assert.equal(readFileSync(join(project.dir, "gen", "namer", "go.sum"), "utf8"), GO_SUM);
 });
 
-test("tinygo: the uuid task needs Go's net package, which this TinyGo image cannot build; the error says so and what to use instead", async () => {
-  const [namer] = (await buildAll(project.dir, undefined, new TinygoToolchain())).filter((r) => r.component === "namer");
-  assert.ok(namer && !namer.ok);
-  assert.match(namer.error.message, /^namer depends on Go's net package .* tinygo-org\/net, is on no registry reachable here; build it with --toolchain go$/);
+test("tinygo, in its container without network: the uuid task builds (uuid imports net: the image's is pelato's own) and runs under wasmtime", async () => {
+  const built = await buildDir(project.dir, undefined, new TinygoToolchain());
+  assert.deepEqual(underWasmtime(built.get("namer")!.wasm, "pelato.dev"), [["out", EXPECTED, null]]);
+});
+
+test("tinygo: a task calling what the image's net does not have gets the compiler's error at its line", async () => {
+  const dialer = tempProject({
+    "workflow.yaml": "project_name: dial\ntasks:\n  - {name: Dial, type: processor_nats, code: dial.go, targets: [edge], source_topic: in, dest_topic: out, component_name: dialer, version: 1.0.0}\n",
+    "tasks/dial.go": 'package main\n\nimport "net"\n\nfunc exec_task(arg string) string {\n\taddr, _ := net.ResolveTCPAddr("tcp", arg)\n\treturn addr.String()\n}\n',
+  });
+  try {
+    const [result] = await buildAll(dialer.dir, undefined, new TinygoToolchain());
+    assert.ok(result && !result.ok);
+    assert.match(result.error.message, /tasks\/dial\.go:6:\d+: .*undefined: net\.ResolveTCPAddr/);
+  } finally {
+    dialer.cleanup();
+  }
 });
 
 test("tinygo, in its container without network: a task using a pinned module (gjson) builds from the read-only module cache and runs under wasmtime", async () => {
@@ -76,15 +89,17 @@ test("tinygo, in its container without network: a task using a pinned module (gj
   }
 });
 
-test("on the local host: the uuid task answers", async () => {
-  const p = await startLocalPipeline(project.dir);
-  try {
-    const got = await collectUntil(p.nc, "id.out", () => p.nc.publish("id.in", "pelato.dev"), (g) => g.length > 0);
-    assert.deepEqual(got, [EXPECTED]);
-  } finally {
-    await p.stop();
-  }
-});
+for (const toolchain of [new GoToolchain(), new TinygoToolchain()]) {
+  test(`on the local host: the uuid task built with ${toolchain.name} answers`, async () => {
+    const p = await startLocalPipeline(project.dir, { toolchain });
+    try {
+      const got = await collectUntil(p.nc, "id.out", () => p.nc.publish("id.in", "pelato.dev"), (g) => g.length > 0);
+      assert.deepEqual(got, [EXPECTED]);
+    } finally {
+      await p.stop();
+    }
+  });
+}
 
 test("a tampered go.sum: validate and build exit 2 naming go.sum", () => {
   const bad = tempProject({ ...files, "go.sum": GO_SUM.replace("NIvaJDMO", "AAAAJDMO") });

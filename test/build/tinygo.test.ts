@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { componentWit } from "@bytecodealliance/jco";
 import { buildProject, TinygoToolchain, type TaskBuildResult } from "../../src/build/index.js";
@@ -206,4 +206,16 @@ test("under wasmtime: a panic traps in TinyGo's panic for that message only; the
   const next = underWasmtime("panicky", { dest_topic: "out" }, [{ subject: "in", body: "after" }]);
   assert.equal(next.code, 0, next.stderr);
   assert.deepEqual(next.out!.results[0], { error: null, published: [["out", "ok:after", null]] });
+});
+
+test("the TinyGo image's net (toolchain/tinygo/net): Go's address types and parsing; everything needing a network says it has none (go test)", () => {
+  const module = tempProject({ "go.mod": "module pelato.local/net\n\ngo 1.24\n" });
+  try {
+    cpSync(join(REPO_ROOT, "toolchain", "tinygo", "net"), module.dir, { recursive: true });
+    const r = spawnSync("go", ["test", "-count=1", "-v", "."], { cwd: module.dir, encoding: "utf8", env: { ...process.env, GOWORK: "off" } });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    for (const name of ["TestAddressesParseAndPrintAsGosDo", "TestHostPortSplitAndJoin", "TestWhatNeedsANetworkSaysSo"]) assert.match(r.stdout, new RegExp(`--- PASS: ${name}`));
+  } finally {
+    module.cleanup();
+  }
 });

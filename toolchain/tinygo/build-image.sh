@@ -18,8 +18,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
-# The tag is a hash of the pins and of this recipe; src/build/tinygo-image.ts derives the same.
-key="$(cat "$here/versions.env" "$here/build-image.sh" | sha256sum | cut -c1-12)"
+# The tag is a hash of the pins, of this recipe and of pelato's net package (net/*.go without its
+# tests, in byte order); src/build/tinygo-image.ts derives the same.
+net_sources() { find "$here/net" -maxdepth 1 -name '*.go' ! -name '*_test.go' | LC_ALL=C sort; }
+key="$( (cat "$here/versions.env" "$here/build-image.sh"; net_sources | xargs cat) | sha256sum | cut -c1-12)"
 tag="pelato-tinygo:$TINYGO_VERSION-$key"
 if [ "${1:-}" = "--tag" ]; then echo "$tag"; exit 0; fi
 
@@ -154,7 +156,8 @@ mkdir -p "$root/bin" "$root/lib/wasi-cli/wit/deps"
 cp "$tinygo_bin" "$root/bin/tinygo"
 cp -r "$tinygo_src/src" "$tinygo_src/targets" "$tinygo_src/LICENSE" "$root/"
 cp "$tinygo_src/lib/picolibc-stdio.c" "$root/lib/" 2>/dev/null || true
-mkdir -p "$root/src/net" # stand-in for the tinygo-org/net submodule (see versions.env)
+mkdir -p "$root/src/net" # pelato's net in place of the tinygo-org/net submodule (see versions.env)
+net_sources | xargs cp -t "$root/src/net/"
 cp -r "$srcs/compiler-rt-builtins" "$srcs/wasi-libc" "$root/lib/"
 cp "$repo"/templates/wit/deps/cli/*.wit "$root/lib/wasi-cli/wit/"
 for d in io clocks random filesystem sockets; do cp -r "$repo/templates/wit/deps/$d" "$root/lib/wasi-cli/wit/deps/"; done
