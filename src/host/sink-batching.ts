@@ -11,9 +11,28 @@ export const SINK_BATCH = {
   inFlight: 2,
   /** Largest batch, in messages. */
   messages: 256,
+  /** A reader's first batches are at most this many messages; they grow while batches are quick. */
+  firstLimit: 32,
   /** Largest batch, in bytes of bodies (a single larger message still goes, alone). */
   bytes: 1 << 20,
+  /**
+   * How long a batch should take: well under the time a reader waits for one (the local host's
+   * 5 s per delivery, the provider's 12 s), so that a slow exec_task or a slow table makes
+   * smaller batches rather than batches that time out (and may commit after their reader gave up).
+   */
+  targetMs: 1000,
 } as const;
+
+/**
+ * The size limit of a reader's next batch, from how its last one went: halved (down to 1) when
+ * it failed, met a database that could not take it, or took longer than the target; doubled (up
+ * to SINK_BATCH.messages) when it was full and took under a quarter of the target.
+ */
+export function nextBatchLimit(limit: number, last: { messages: number; ms: number; failed: boolean }): number {
+  if (last.failed || last.ms > SINK_BATCH.targetMs) return Math.max(1, Math.floor(Math.min(limit, last.messages) / 2));
+  if (last.messages >= limit && last.ms < SINK_BATCH.targetMs / 4) return Math.min(SINK_BATCH.messages, limit * 2);
+  return limit;
+}
 
 /** A message the JetStream consumer pushed: its body and the subject its answer goes to. */
 export interface SinkMessage {
@@ -98,15 +117,15 @@ export class SinkQueue {
     else this.#waiting.push(message);
   }
 
-  /** The next batch: up to SINK_BATCH's limits, at least one message; a message to try alone goes alone. */
-  take(): SinkMessage[] {
+  /** The next batch: up to `limit` messages and SINK_BATCH.bytes, at least one message; a message to try alone goes alone. */
+  take(limit: number = SINK_BATCH.messages): SinkMessage[] {
     const first = this.#waiting[0];
     if (!first) return [];
     if (first.alone) return this.#waiting.splice(0, 1);
     let n = 0;
     let bytes = 0;
     for (const m of this.#waiting) {
-      if (m.alone || n >= SINK_BATCH.messages || (n > 0 && bytes + m.body.length > SINK_BATCH.bytes)) break;
+      if (m.alone || n >= limit || (n > 0 && bytes + m.body.length > SINK_BATCH.bytes)) break;
       bytes += m.body.length;
       n++;
     }

@@ -1,6 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/nats-core";
 import type { SinkOutcome } from "./protocol.js";
-import { ackBody, ackInfo, FAILURES_BEFORE_DROP, SINK_BATCH, SinkQueue, type SinkMessage } from "./sink-batching.js";
+import { ackBody, ackInfo, FAILURES_BEFORE_DROP, nextBatchLimit, SINK_BATCH, SinkQueue, type SinkMessage } from "./sink-batching.js";
 
 export interface SinkReaderOptions {
   /** The JetStream consumer's deliver subject and the queue group the task's readers share. */
@@ -22,6 +22,7 @@ export class SinkReader {
   #sub: Subscription;
   #unnumbered = 0;
   #stopping = false;
+  #limit: number = SINK_BATCH.firstLimit;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -39,25 +40,33 @@ export class SinkReader {
 
   #pump(): void {
     while (!this.#stopping && this.#inFlight.size < SINK_BATCH.inFlight && this.#queue.length > 0) {
-      const batch = this.#queue.take();
-      const done = this.#store(batch).finally(() => {
-        this.#inFlight.delete(done);
-        this.#pump();
-      });
+      const batch = this.#queue.take(this.#limit);
+      const t0 = performance.now();
+      const done: Promise<void> = this.#store(batch)
+        .then(
+          (failed) => void (this.#limit = nextBatchLimit(this.#limit, { messages: batch.length, ms: performance.now() - t0, failed })),
+          (err: Error) => this.o.onIncident(`a batch could not be answered (${err.message}); its messages come back after the ack wait`),
+        )
+        .finally(() => {
+          this.#inFlight.delete(done);
+          this.#pump();
+        });
       this.#inFlight.add(done);
     }
   }
 
-  async #store(batch: SinkMessage[]): Promise<void> {
+  /** Stores a batch and answers its messages; true when it failed or the database could not take it. */
+  async #store(batch: SinkMessage[]): Promise<boolean> {
     let outcomes: SinkOutcome[];
     try {
       outcomes = await this.o.store(batch.map((m) => m.body));
       if (outcomes.length !== batch.length) throw new Error(`the component answered ${outcomes.length} outcomes for ${batch.length} messages`);
     } catch (err) {
       this.#failed(batch, (err as Error).message);
-      return;
+      return true;
     }
     batch.forEach((m, i) => this.#answer(m, ackBody(outcomes[i]!, m.delivered)));
+    return outcomes.some((o) => o.tag === "unavailable");
   }
 
   #failed(batch: SinkMessage[], why: string): void {

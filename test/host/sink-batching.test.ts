@@ -2,7 +2,7 @@
 // (the local host's reader and pelatod's provider follow the same rules): the pure part.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ackBody, ackInfo, FAILURES_BEFORE_DROP, retryDelayMs, SCHEMA_RETRY_MS, SINK_BATCH, SinkQueue } from "../../src/host/sink-batching.js";
+import { ackBody, ackInfo, FAILURES_BEFORE_DROP, nextBatchLimit, retryDelayMs, SCHEMA_RETRY_MS, SINK_BATCH, SinkQueue } from "../../src/host/sink-batching.js";
 
 const msg = (streamSeq: number, size = 10, delivered = 1) => ({ body: new Uint8Array(size), reply: `$JS.ACK.S.C.${delivered}.${streamSeq}.${streamSeq}.0.0`, streamSeq, delivered });
 
@@ -27,6 +27,9 @@ test("each outcome's answer: stored acknowledged, unavailable asked again with a
 test("a batch takes what waits, in order, up to its message and byte limits, and a large message alone", () => {
   const q = new SinkQueue();
   for (let s = 1; s <= SINK_BATCH.messages + 10; s++) q.add(msg(s));
+  const small = new SinkQueue();
+  for (let s = 1; s <= 10; s++) small.add(msg(s));
+  assert.deepEqual(small.take(4).map((m) => m.streamSeq), [1, 2, 3, 4], "the limit the reader asks for");
   const first = q.take();
   assert.deepEqual([first.length, first[0]!.streamSeq, first.at(-1)!.streamSeq], [SINK_BATCH.messages, 1, SINK_BATCH.messages]);
   assert.equal(q.take().length, 10);
@@ -63,4 +66,20 @@ test("a batch that failed as a whole is tried message by message, and one that f
   assert.deepEqual(q.take().map((m) => m.streamSeq), [3]);
   assert.deepEqual(q.take().map((m) => m.streamSeq), [7]);
   assert.deepEqual(q.drain(), []);
+});
+
+test("batches grow while they are full and quick, and shrink when they are slow, fail or meet a database that cannot take them", () => {
+  const quick = SINK_BATCH.targetMs / 10;
+  let limit: number = SINK_BATCH.firstLimit;
+  for (let i = 0; i < 10; i++) limit = nextBatchLimit(limit, { messages: limit, ms: quick, failed: false });
+  assert.equal(limit, SINK_BATCH.messages, "full and quick: up to the largest");
+  assert.equal(nextBatchLimit(64, { messages: 10, ms: quick, failed: false }), 64, "not full: no reason to grow");
+  assert.equal(nextBatchLimit(64, { messages: 64, ms: SINK_BATCH.targetMs / 2, failed: false }), 64, "within the target: kept");
+  assert.equal(nextBatchLimit(256, { messages: 256, ms: SINK_BATCH.targetMs * 3, failed: false }), 128, "slow: halved");
+  assert.equal(nextBatchLimit(256, { messages: 40, ms: quick, failed: true }), 20, "failed: half of what failed");
+  // A task that spends 50 ms a message settles where a batch takes under the target.
+  limit = SINK_BATCH.messages;
+  for (let i = 0; i < 10; i++) limit = nextBatchLimit(limit, { messages: limit, ms: limit * 50, failed: false });
+  assert.ok(limit * 50 <= SINK_BATCH.targetMs && limit >= SINK_BATCH.targetMs / 50 / 2, `${limit}`);
+  assert.equal(nextBatchLimit(1, { messages: 1, ms: SINK_BATCH.targetMs * 9, failed: true }), 1, "never below one");
 });

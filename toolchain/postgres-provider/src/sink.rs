@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, ensure, Context as _};
 use async_nats::{ConnectOptions, Subject, Subscriber};
@@ -36,6 +36,12 @@ const DEFAULT_NATS_URL: &str = "nats://127.0.0.1:4222";
 
 const MAX_IN_FLIGHT: usize = 2;
 const MAX_BATCH_MESSAGES: usize = 256;
+/// A reader's first batches are at most this many messages; they grow while batches are quick.
+const FIRST_BATCH_LIMIT: usize = 32;
+/// How long a batch should take: well under STORE_DEADLINE, so that a slow exec_task or a slow
+/// table makes smaller batches rather than batches that time out (and may commit after the
+/// reader gave up on them). (src/host/sink-batching.ts: SINK_BATCH.targetMs)
+const BATCH_TARGET: Duration = Duration::from_secs(1);
 const MAX_BATCH_BYTES: usize = 1 << 20;
 /// Well under the consumer's ack wait (src/streams/sinks.ts): a batch that hangs is answered
 /// before JetStream redelivers its messages on its own.
@@ -199,10 +205,23 @@ impl Recent {
     }
 }
 
+/// The size limit of a reader's next batch, from how its last one went: halved (down to 1) when
+/// it failed, met a database that could not take it, or took longer than BATCH_TARGET; doubled
+/// (up to MAX_BATCH_MESSAGES) when it was full and took under a quarter of it.
+fn next_batch_limit(limit: usize, messages: usize, took: Duration, failed: bool) -> usize {
+    if failed || took > BATCH_TARGET {
+        (limit.min(messages) / 2).max(1)
+    } else if messages >= limit && took < BATCH_TARGET / 4 {
+        (limit * 2).min(MAX_BATCH_MESSAGES)
+    } else {
+        limit
+    }
+}
+
 /// What became of a batch, for the messages it leaves to the driver.
 enum Settled {
-    /// Every message was answered.
-    Answered,
+    /// Every message was answered; `unavailable`: the database could not take some.
+    Answered { unavailable: bool },
     /// The invocation failed: its messages run again, each alone.
     RetryAlone(Vec<Pending>),
     /// A message failed alone (and was asked for again): it runs alone when redelivered too.
@@ -229,9 +248,9 @@ impl Buffer {
         self.waiting.push_back(message);
     }
 
-    /// The next batch from the front: at most MAX_BATCH_MESSAGES and MAX_BATCH_BYTES of bodies,
+    /// The next batch from the front: at most `limit` messages and MAX_BATCH_BYTES of bodies,
     /// none that must run alone unless it is the only one, and at least one message.
-    fn next_batch(&mut self) -> Option<Vec<Pending>> {
+    fn next_batch(&mut self, limit: usize) -> Option<Vec<Pending>> {
         if self.waiting.is_empty() {
             return None;
         }
@@ -239,7 +258,7 @@ impl Buffer {
         let fitting = self
             .waiting
             .iter()
-            .take(MAX_BATCH_MESSAGES)
+            .take(limit)
             .take_while(|message| {
                 bytes += message.body.len();
                 !message.alone && bytes <= MAX_BATCH_BYTES
@@ -250,7 +269,7 @@ impl Buffer {
 
     fn settle(&mut self, settled: Settled) {
         match settled {
-            Settled::Answered => {}
+            Settled::Answered { .. } => {}
             Settled::RetryAlone(batch) => self.retry_alone(batch),
             Settled::FailedAlone(seq) => self.poison.insert(seq),
         }
@@ -409,7 +428,10 @@ impl Link {
         let error = match self.store(&batch).await {
             Ok(outcomes) => {
                 self.answer_outcomes(&batch, &outcomes).await;
-                return Settled::Answered;
+                let unavailable = outcomes
+                    .iter()
+                    .any(|o| matches!(o, Outcome::Unavailable(_)));
+                return Settled::Answered { unavailable };
             }
             Err(e) => format!("{e:#}"),
         };
@@ -424,7 +446,7 @@ impl Link {
             warn!(component = %self.component, error, "message not handed to the component: asked for again");
             self.reply(message, nak_after(backoff(delivered))).await;
             self.flush().await;
-            return Settled::Answered;
+            return Settled::Answered { unavailable: true };
         }
         if delivered >= FAILURES_BEFORE_DROP {
             error!(component = %self.component, error, "message dropped: the component failed on it {FAILURES_BEFORE_DROP} times");
@@ -490,9 +512,22 @@ impl Driver {
     }
 }
 
-fn settle(buffer: &mut Buffer, link: &Link, done: Result<Settled, JoinError>) {
+/// A batch that ran: what became of it, how many messages it had and how long it took.
+type Ran = (Settled, usize, Duration);
+
+async fn run(link: Arc<Link>, batch: Vec<Pending>) -> Ran {
+    let started = Instant::now();
+    let messages = batch.len();
+    (link.run_batch(batch).await, messages, started.elapsed())
+}
+
+fn settle(buffer: &mut Buffer, limit: &mut usize, link: &Link, done: Result<Ran, JoinError>) {
     match done {
-        Ok(settled) => buffer.settle(settled),
+        Ok((settled, messages, took)) => {
+            let failed = !matches!(settled, Settled::Answered { unavailable: false });
+            *limit = next_batch_limit(*limit, messages, took, failed);
+            buffer.settle(settled);
+        }
         // Its messages come back when their ack wait is over.
         Err(e) => warn!(component = %link.component, error = %e, "batch task failed"),
     }
@@ -510,13 +545,14 @@ fn receive(buffer: &mut Buffer, link: &Link, message: async_nats::Message) {
 
 async fn drive(link: Arc<Link>, mut subscriber: Subscriber, mut stop: oneshot::Receiver<()>) {
     let mut buffer = Buffer::default();
+    let mut limit = FIRST_BATCH_LIMIT;
     let mut running = JoinSet::new();
     loop {
         while running.len() < MAX_IN_FLIGHT {
-            let Some(batch) = buffer.next_batch() else {
+            let Some(batch) = buffer.next_batch(limit) else {
                 break;
             };
-            running.spawn(Arc::clone(&link).run_batch(batch));
+            running.spawn(run(Arc::clone(&link), batch));
         }
         tokio::select! {
             _ = &mut stop => break,
@@ -527,17 +563,18 @@ async fn drive(link: Arc<Link>, mut subscriber: Subscriber, mut stop: oneshot::R
                     receive(&mut buffer, &link, message);
                 }
             }
-            Some(done) = running.join_next() => settle(&mut buffer, &link, done),
+            Some(done) = running.join_next() => settle(&mut buffer, &mut limit, &link, done),
         }
     }
-    hand_back(&link, subscriber, buffer, running).await;
+    hand_back(&link, subscriber, buffer, limit, running).await;
 }
 
 async fn hand_back(
     link: &Link,
     mut subscriber: Subscriber,
     mut buffer: Buffer,
-    mut running: JoinSet<Settled>,
+    mut limit: usize,
+    mut running: JoinSet<Ran>,
 ) {
     if let Err(e) = subscriber.unsubscribe().await {
         warn!(component = %link.component, error = %e, "cannot unsubscribe");
@@ -546,7 +583,7 @@ async fn hand_back(
         receive(&mut buffer, link, message);
     }
     while let Some(done) = running.join_next().await {
-        settle(&mut buffer, link, done);
+        settle(&mut buffer, &mut limit, link, done);
     }
     for message in buffer.drain() {
         link.reply(&message, Bytes::from_static(NAK_NOW)).await;
@@ -629,6 +666,27 @@ mod tests {
     }
 
     #[test]
+    fn batches_grow_while_full_and_quick_and_shrink_when_slow_or_failed() {
+        let quick = BATCH_TARGET / 10;
+        let mut limit = FIRST_BATCH_LIMIT;
+        for _ in 0..10 {
+            limit = next_batch_limit(limit, limit, quick, false);
+        }
+        assert_eq!(limit, MAX_BATCH_MESSAGES);
+        assert_eq!(next_batch_limit(64, 10, quick, false), 64);
+        assert_eq!(next_batch_limit(64, 64, BATCH_TARGET / 2, false), 64);
+        assert_eq!(next_batch_limit(256, 256, BATCH_TARGET * 3, false), 128);
+        assert_eq!(next_batch_limit(256, 40, quick, true), 20);
+        assert_eq!(next_batch_limit(1, 1, BATCH_TARGET * 9, true), 1);
+    }
+
+    #[test]
+    fn takes_no_more_than_the_limit() {
+        let mut buffer = buffer_of(1..=10);
+        assert_eq!(seqs(&buffer.next_batch(4).unwrap()), [1, 2, 3, 4]);
+    }
+
+    #[test]
     fn frames_each_body_with_its_length() {
         let batch = [
             pending(1, 1, b"hi"),
@@ -687,21 +745,24 @@ mod tests {
     fn batches_whatever_waits_up_to_the_limits() {
         let mut buffer = buffer_of(1..=300);
         assert_eq!(
-            seqs(&buffer.next_batch().unwrap()),
+            seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()),
             (1..=256).collect::<Vec<_>>()
         );
         assert_eq!(
-            seqs(&buffer.next_batch().unwrap()),
+            seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()),
             (257..=300).collect::<Vec<_>>()
         );
-        assert_eq!(buffer.next_batch(), None);
+        assert_eq!(buffer.next_batch(MAX_BATCH_MESSAGES), None);
 
         let mut buffer = Buffer::default();
         for seq in 1..=3 {
             buffer.push(pending(seq, 1, &vec![b'x'; 400 * 1024]));
         }
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [1, 2]);
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [3]);
+        assert_eq!(
+            seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()),
+            [1, 2]
+        );
+        assert_eq!(seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()), [3]);
     }
 
     #[test]
@@ -709,8 +770,8 @@ mod tests {
         let mut buffer = Buffer::default();
         buffer.push(pending(1, 1, &vec![b'x'; 2 << 20]));
         buffer.push(pending(2, 1, b"{}"));
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [1]);
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [2]);
+        assert_eq!(seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()), [1]);
+        assert_eq!(seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()), [2]);
     }
 
     #[test]
@@ -718,7 +779,7 @@ mod tests {
         let mut buffer = buffer_of([1, 2]);
         let redelivered = pending(1, 2, b"{}");
         buffer.push(redelivered.clone());
-        let batch = buffer.next_batch().unwrap();
+        let batch = buffer.next_batch(MAX_BATCH_MESSAGES).unwrap();
         assert_eq!(seqs(&batch), [1, 2]);
         assert_eq!(batch[0], redelivered);
     }
@@ -726,23 +787,23 @@ mod tests {
     #[test]
     fn a_failed_batch_runs_again_one_message_at_a_time_first() {
         let mut buffer = buffer_of(1..=3);
-        let batch = buffer.next_batch().unwrap();
+        let batch = buffer.next_batch(MAX_BATCH_MESSAGES).unwrap();
         buffer.push(pending(4, 1, b"{}"));
         buffer.push(pending(2, 2, b"{}"));
         buffer.settle(Settled::RetryAlone(batch));
-        let first = buffer.next_batch().unwrap();
+        let first = buffer.next_batch(MAX_BATCH_MESSAGES).unwrap();
         assert_eq!(seqs(&first), [1]);
         assert!(first[0].alone);
-        let second = buffer.next_batch().unwrap();
+        let second = buffer.next_batch(MAX_BATCH_MESSAGES).unwrap();
         assert_eq!(
             second[0].delivery.delivered, 2,
             "the redelivery's reply subject"
         );
         assert_eq!(second[0].reply, pending(2, 2, b"").reply);
         assert_eq!(seqs(&second), [2]);
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [3]);
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [4]);
-        assert_eq!(buffer.next_batch(), None);
+        assert_eq!(seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()), [3]);
+        assert_eq!(seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()), [4]);
+        assert_eq!(buffer.next_batch(MAX_BATCH_MESSAGES), None);
     }
 
     #[test]
@@ -752,9 +813,12 @@ mod tests {
         for seq in 1..=4 {
             buffer.push(pending(seq, 2, b"{}"));
         }
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [1]);
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [2]);
-        assert_eq!(seqs(&buffer.next_batch().unwrap()), [3, 4]);
+        assert_eq!(seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()), [1]);
+        assert_eq!(seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()), [2]);
+        assert_eq!(
+            seqs(&buffer.next_batch(MAX_BATCH_MESSAGES).unwrap()),
+            [3, 4]
+        );
     }
 
     #[test]
@@ -774,7 +838,7 @@ mod tests {
     fn drains_what_waits() {
         let mut buffer = buffer_of([1, 2]);
         assert_eq!(seqs(&buffer.drain().collect::<Vec<_>>()), [1, 2]);
-        assert_eq!(buffer.next_batch(), None);
+        assert_eq!(buffer.next_batch(MAX_BATCH_MESSAGES), None);
     }
 
     #[test]
