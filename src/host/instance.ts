@@ -175,13 +175,10 @@ export class ComponentInstance {
   #onEvent(e: WorkerEvent): void {
     if (e.type === "publish") this.services.publish(e.subject, e.body, e.replyTo);
     else if (e.type === "log") this.services.log(e.level, e.context, e.message);
-    else if (e.type === "stored") {
+    else {
       const f = this.#inflight.get(e.id);
       this.#inflight.delete(e.id);
-      f?.onDone(undefined, e.outcomes);
-    } else {
-      const f = this.#inflight.get(e.id);
-      this.#inflight.delete(e.id);
+      if (e.type === "stored") return f?.onDone(undefined, e.outcomes);
       f?.onDone(e.error);
       if (e.fatal) void this.#replace(`trapped (${e.error})`, false);
     }

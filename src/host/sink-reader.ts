@@ -77,9 +77,9 @@ export class SinkReader {
     }
     const m = batch[0]!;
     this.#queue.suspect(m.streamSeq);
-    const dropped = ackBody("failed", m.delivered) === "+TERM";
-    this.o.onIncident(dropped ? `a message was dropped: the task failed on it ${FAILURES_BEFORE_DROP} times (${why})` : `a message failed (${why}); it will be asked for again`);
-    this.#answer(m, ackBody("failed", m.delivered));
+    const answer = ackBody("failed", m.delivered);
+    this.o.onIncident(answer === "+TERM" ? `a message was dropped: the task failed on it ${FAILURES_BEFORE_DROP} times (${why})` : `a message failed (${why}); it will be asked for again`);
+    this.#answer(m, answer);
   }
 
   #answer(m: SinkMessage, body: string): void {
