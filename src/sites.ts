@@ -46,6 +46,11 @@ export function hubOf(sites: readonly Site[]): Site {
   return sites.find((s) => s.hub)!;
 }
 
+/** The JetStream domain pelatod's buckets and sink streams live in: the hub's on sites, else NATS_JS_DOMAIN's. */
+export function jetStreamDomain(config: { sites?: readonly Site[] | undefined; nats: { jsDomain?: string | undefined } }): string | undefined {
+  return config.sites ? hubOf(config.sites).jsDomain : config.nats.jsDomain;
+}
+
 /** `cloud,edge-1:edge,…`: how PELATO_SITES carries the sites to brush, deploy and status. */
 export function formatSites(sites: readonly Site[]): string {
   return sites.map((s) => `${s.name}:${s.tier}`).join(",");

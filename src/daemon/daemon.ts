@@ -17,6 +17,7 @@ import { readState, withApp, writeState } from "./state.js";
 import type { DeployTarget } from "./targets/target.js";
 import { Toolbox } from "./toolbox/toolbox.js";
 import { LatticeTarget } from "./targets/lattice.js";
+import { jetStreamDomain } from "../sites.js";
 import type { DaemonEvent, DaemonState } from "./types.js";
 import { watchProject } from "./watcher.js";
 
@@ -74,7 +75,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     // The local host (and jco, which it loads) only when asked for: a lattice daemon stays small.
     const target = local
       ? new (await import("./targets/local.js")).LocalTarget(await step((await import("./embedded.js")).startEmbedded(projectDir, config, { ...(o.limits ? { limits: o.limits } : {}), ...(o.onHostEvent ? { onEvent: o.onHostEvent } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) }), (e) => e.stop()), emit)
-      : new LatticeTarget(await step(connectWithRetry(() => connectNats(config.nats, "pelatod-daemon"), emit), (nc) => nc.close()), config.lattice, config.nats.timeoutMs);
+      : new LatticeTarget(await step(connectWithRetry(() => connectNats(config.nats, "pelatod-daemon"), emit), (nc) => nc.close()), config.lattice, config.nats.timeoutMs, jetStreamDomain(config));
     cleanup.push(() => target.close());
     const toolbox = new Toolbox(o.settings.buildIdleMs, { choice: o.settings.toolchain, container: o.settings.container });
     let state = readState(projectDir, target.id);

@@ -3,7 +3,7 @@ import pg from "pg";
 import type { DatabaseSettings, ResolvedConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { databaseConfigName, TEMPLATES } from "../render/index.js";
-import { hubOf } from "../sites.js";
+import { jetStreamDomain } from "../sites.js";
 import { ensureSinks, planSinks, type SinkPlan, type SinkSetUpOptions } from "../streams/index.js";
 import { putNamedConfig } from "../wadm/index.js";
 import type { Project, Task } from "../workflow/index.js";
@@ -48,7 +48,7 @@ export async function setUpSinks(nc: NatsConnection, project: Project, config: R
   if (o.lattice !== undefined && tasks.length > 0 && sslmode && ["require", "verify-ca", "verify-full"].includes(sslmode)) {
     throw new InputError([{ file: "environment", message: `DATABASE_URL: sslmode=${sslmode}, but pelatod's PostgreSQL provider connects without TLS (the embedded default, through node-postgres, has it); nothing was deployed` }]);
   }
-  const domain = config.sites ? hubOf(config.sites).jsDomain : config.nats.jsDomain;
+  const domain = jetStreamDomain(config);
   await ensureSinks(nc, plan, { project: project.name, timeoutMs: o.timeoutMs, ...(domain ? { domain } : {}), ...(o.onStep ? { onStep: o.onStep } : {}) });
   if (o.lattice !== undefined) {
     for (const t of tasks) await putNamedConfig(nc, o.lattice, databaseConfigName(t.component_name), { DATABASE_URL: config.database!.url.reveal() }, o.timeoutMs);

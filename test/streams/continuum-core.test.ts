@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseLinkAction } from "../../src/lattice/index.js";
 import { natsConfig } from "../../src/lattice/nats-config.js";
-import { parseSites } from "../../src/sites.js";
+import { jetStreamDomain, parseSites } from "../../src/sites.js";
 import { crossingHealth, planStreams, streamName } from "../../src/streams/index.js";
 import { crossingTopics, DEFAULT_STREAM_LIMITS } from "../../src/workflow/index.js";
 import { project, task } from "../helpers/fixtures.js";
@@ -18,6 +18,12 @@ test("sites: NAME[:TIER], the tier defaulting to the name without -<n>; the clou
   ]);
   assert.deepEqual(parseSites("edge-1,fog-1").map((s) => s.hub), [true, false], "no cloud: the first is the hub");
   assert.deepEqual(parseSites("edge-1, cloud-7").map((s) => [s.name, s.hub]), [["edge-1", false], ["cloud-7", true]]);
+});
+
+test("pelatod's buckets and sink streams live in the hub's JetStream domain on sites, else NATS_JS_DOMAIN's", () => {
+  assert.equal(jetStreamDomain({ sites: parseSites("edge-1,cloud"), nats: { jsDomain: "ignored" } }), "cloud");
+  assert.equal(jetStreamDomain({ nats: { jsDomain: "hub" } }), "hub");
+  assert.equal(jetStreamDomain({ nats: {} }), undefined);
 });
 
 test("sites: two hubs, a name twice, a bad name or tier and an empty entry are usage errors naming the source", () => {

@@ -3,7 +3,7 @@ import { readState } from "../../daemon/index.js";
 import { findProjectApplications, forgetDeployed, removeFromLattice } from "../../pipeline/index.js";
 import { loadProjectAndConfig, outputFor, withCommonOptions, type CommonOptions } from "../context.js";
 import { withNatsOptions, withWadm } from "../lattice.js";
-import { hubOf } from "../../sites.js";
+import { jetStreamDomain } from "../../sites.js";
 
 export function removeCommand(): Command {
   return withNatsOptions(withCommonOptions(new Command("remove").description("undeploy and delete this project's applications (and only those) from wadm")))
@@ -15,7 +15,7 @@ export function removeCommand(): Command {
       const daemonVersions = new Map(Object.entries(state.apps).map(([name, a]) => [name, a.targetVersion ?? a.version]));
       const { removed, original } = await withWadm(config, async (wadm) => {
         const found = await findProjectApplications(wadm, { projectDir: project.dir, project: project.name, daemonVersions, ...(opts.original ? { original: project.tasks.map((t) => ({ name: t.name, component: t.component_name })) } : {}) });
-        const jsDomain = config.sites ? hubOf(config.sites).jsDomain : config.nats.jsDomain;
+        const jsDomain = jetStreamDomain(config);
         return { removed: await removeFromLattice(wadm, { names: [...found.apps, ...found.original], ...(jsDomain ? { jsDomain } : {}) }), original: found.original };
       });
       forgetDeployed(project.dir, config.lattice, removed);

@@ -16,6 +16,8 @@ export class LatticeTarget implements DeployTarget {
     readonly nc: NatsConnection,
     lattice: string,
     timeoutMs: number,
+    /** Where the sinks' consumers are (jetStreamDomain), for a removed postgres task's. */
+    private readonly jsDomain?: string,
   ) {
     this.id = `lattice:${lattice}`;
     this.wadm = new WadmClient(nc, lattice, timeoutMs);
@@ -34,7 +36,7 @@ export class LatticeTarget implements DeployTarget {
   }
 
   async remove(name: string): Promise<void> {
-    await removeFromLattice(this.wadm, { names: [name] });
+    await removeFromLattice(this.wadm, { names: [name], ...(this.jsDomain ? { jsDomain: this.jsDomain } : {}) });
   }
 
   healthy(): boolean {
