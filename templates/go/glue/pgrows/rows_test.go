@@ -35,7 +35,7 @@ func TestKeyUpsertsAndKeepsTheLastRowOfAKey(t *testing.T) {
 	}
 }
 
-func TestRowsWithOtherColumnsGoInOnestatementOf(t *testing.T) {
+func TestRowsWithOtherColumnsGoInOneStatement(t *testing.T) {
 	q, params, err := statementOf("t", "", `[{"a": 1}, {"b": 2}, {"a": 3}]`)
 	if err != nil {
 		t.Fatal(err)
