@@ -119,7 +119,7 @@ export async function runCycle(ctx: CycleContext, signal: AbortSignal, debounceM
   let provider: { ref: string; manifestDigest: string } | undefined;
   if (plan.apps.some((a) => a.deploy) && project.tasks.some((t) => TEMPLATES[t.type].sink)) {
     try {
-      if (ctx.target.pushes) provider = await timed(() => pushPostgresProvider(project, ctx.config.registry));
+      if (ctx.target.pushes) provider = await timed(() => pushPostgresProvider(project, ctx.config.registry, { onProgress: (message) => ctx.emit({ type: "progress", message }) }));
       const { warnings } = await timed(() => setUpSinks(ctx.target.nc, project, ctx.config, { timeoutMs: ctx.config.nats.timeoutMs, ...(ctx.target.pushes ? { lattice: ctx.config.lattice } : {}) }));
       for (const message of warnings) ctx.emit({ type: "sink-warning", message });
     } catch (err) {

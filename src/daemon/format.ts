@@ -32,6 +32,8 @@ export function formatEvent(e: DaemonEvent, c: Colors): string | undefined {
       return `${c.red("sinks failed")} ${e.message} ${c.dim("(their tasks keep their running version; retried next cycle)")}`;
     case "sink-warning":
       return c.yellow(`warning: ${e.message}`);
+    case "progress":
+      return c.dim(e.message);
     case "removed":
       return `${c.yellow("removed")}   ${e.app}`;
     case "invalid":

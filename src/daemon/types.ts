@@ -93,6 +93,8 @@ export type DaemonEvent =
   | { type: "sinks-failed"; message: string }
   /** Something the user should know about a sink before messages flow (a missing table). */
   | { type: "sink-warning"; message: string }
+  /** Long work under way that is not a task's build: pelatod's PostgreSQL provider, built once per machine. */
+  | { type: "progress"; message: string }
   | { type: "invalid"; message: string; diagnostics: Diagnostic[] }
   | { type: "cycle"; cycle: number; trigger: string; upToChange: number; outcome: CycleOutcome; ms: number; stages: StageTimes; compiled: number; cached: number; pushed: number; deployed: number; removed: number; retryInMs?: number }
   | { type: "nats"; status: string; detail?: string }
