@@ -34,13 +34,7 @@ export async function ensureStreams(nc: NatsConnection, plans: readonly Crossing
   for (const spec of specs) {
     const jsm = await manager(spec.domain);
     const wanted = streamConfig(spec, o.project);
-    const current = await jsm.streams.info(spec.name).then(
-      (i) => i.config,
-      (err: unknown) => {
-        if (notFound(err)) return undefined;
-        throw new RuntimeFailure(`cannot read stream ${spec.name} in JetStream domain "${spec.domain}": ${(err as Error).message}`, { cause: err });
-      },
-    );
+    const current = (await unlessNotFound(jsm.streams.info(spec.name), `stream ${spec.name} in JetStream domain "${spec.domain}"`))?.config;
     let action: "created" | "updated" | "unchanged" = "unchanged";
     try {
       if (!current) {
@@ -65,10 +59,7 @@ export async function ensureStreams(nc: NatsConnection, plans: readonly Crossing
  */
 async function ensureDurableSource(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
   const { name, deliverSubject } = spec.consumer!;
-  const current = await jsm.consumers.info(spec.name, name).catch((err: unknown) => {
-    if (notFound(err)) return undefined;
-    throw new RuntimeFailure(`cannot read consumer ${name} of ${spec.name} in JetStream domain "${spec.domain}": ${(err as Error).message}`, { cause: err });
-  });
+  const current = await unlessNotFound(jsm.consumers.info(spec.name, name), `consumer ${name} of ${spec.name} in JetStream domain "${spec.domain}"`);
   const policy = (current?.config as { ack_policy?: string } | undefined)?.ack_policy;
   if (current && current.config.deliver_subject === deliverSubject && policy === "flow_control") return;
   if (current) await jsm.consumers.delete(spec.name, name);
@@ -124,6 +115,18 @@ function differs(current: StreamConfig, wanted: Partial<StreamConfig>): boolean 
       c.metadata?.[PROJECT_METADATA],
     ]);
   return key(current) !== key(wanted);
+}
+
+/**
+ * What JetStream says of a stream or consumer, or undefined when it has none by that name. Any
+ * other failure (a deadline, a permission) is an error naming what could not be read: taking it
+ * for "none" would try to create what is there, and report that instead.
+ */
+export function unlessNotFound<T>(request: Promise<T>, what: string, doing: "read" | "delete" = "read"): Promise<T | undefined> {
+  return request.catch((err: unknown) => {
+    if (notFound(err)) return undefined;
+    throw new RuntimeFailure(`cannot ${doing} ${what}: ${(err as Error).message}`, { cause: err });
+  });
 }
 
 /** JetStream's "stream not found" (10059) and "consumer not found" (10014). */

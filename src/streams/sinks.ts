@@ -5,7 +5,7 @@ import { RuntimeFailure } from "../errors.js";
 import { queueGroup, sinkDeliverSubject, TEMPLATES } from "../render/index.js";
 import { streamLimits, type Project, type StreamLimits } from "../workflow/index.js";
 import { streamName } from "./plan.js";
-import { limitedStream } from "./apply.js";
+import { limitedStream, unlessNotFound } from "./apply.js";
 
 /** A postgres sink's durable consumer: it pushes the topic's messages to the task's readers, which acknowledge each once its rows are committed. */
 export interface SinkConsumer {
@@ -80,10 +80,7 @@ export async function ensureSinks(nc: NatsConnection, plan: SinkPlan, o: SinkSet
   });
   const kvm = new Kvm(jetstream(nc, { timeout: o.timeoutMs, ...domain }));
   for (const bucket of plan.buckets) {
-    const existed = await jsm.streams.info(`KV_${bucket}`).then(
-      () => true,
-      () => false,
-    );
+    const existed = (await unlessNotFound(jsm.streams.info(`KV_${bucket}`), `the key-value bucket "${bucket}"${where}`)) !== undefined;
     if (!existed) {
       await kvm.create(bucket).catch((err: Error) => {
         throw new RuntimeFailure(`cannot create the key-value bucket "${bucket}"${where}: ${err.message}; nothing was deployed`, { cause: err });
@@ -106,10 +103,7 @@ async function ensureSinkStream(jsm: JetStreamManager, s: SinkStream, project: s
     // A request on the topic is answered by whoever handles it, never by the stream's PubAck.
     no_ack: true,
   };
-  const current = await jsm.streams.info(s.name).then(
-    (i) => i.config,
-    () => undefined,
-  );
+  const current = (await unlessNotFound(jsm.streams.info(s.name), `stream ${s.name}${where}`))?.config;
   try {
     if (!current) await jsm.streams.add(wanted);
     else if (streamDiffers(current, wanted)) await jsm.streams.update(s.name, { ...current, max_age: wanted.max_age!, max_bytes: wanted.max_bytes!, no_ack: true });
@@ -135,7 +129,7 @@ async function ensureSinkConsumer(jsm: JetStreamManager, s: SinkStream, c: SinkC
     deliver_policy: DeliverPolicy.All,
     filter_subject: s.topic,
   };
-  const current = await jsm.consumers.info(s.name, c.durable).catch(() => undefined);
+  const current = await unlessNotFound(jsm.consumers.info(s.name, c.durable), `consumer ${c.durable} of ${s.name}${where}`);
   if (current && current.config.deliver_subject === c.deliverSubject && current.config.deliver_group === c.deliverGroup && current.config.ack_wait === wanted.ack_wait && current.config.max_ack_pending === MAX_ACK_PENDING) {
     onStep?.({ kind: "consumer", name: `${s.name}/${c.durable}`, action: "unchanged" });
     return;
@@ -163,7 +157,7 @@ export async function removeSinkConsumers(nc: NatsConnection, apps: readonly str
     const stream = info.config.name;
     if (!stream.startsWith(SINK_STREAM_PREFIX)) continue;
     for (const app of apps) {
-      if (await jsm.consumers.delete(stream, app).catch(() => false)) deleted.push(`${stream}/${app}`);
+      if (await unlessNotFound(jsm.consumers.delete(stream, app), `consumer ${app} of ${stream}`, "delete")) deleted.push(`${stream}/${app}`);
     }
     if ((await jsm.streams.info(stream)).state.consumer_count === 0 && (await jsm.streams.delete(stream))) deleted.push(stream);
   }

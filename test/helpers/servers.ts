@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@nats-io/transport-node";
@@ -7,8 +7,6 @@ import { REPO_ROOT } from "./project.js";
 import { freePort } from "../../src/free-port.js";
 
 export { freePort };
-
-/** A free TCP port on loopback. */
 
 /** The binary a toolchain/setup script builds or finds (its stdout is the path). */
 export function setupBinary(script: string): string {
@@ -41,14 +39,23 @@ export interface NatsServer {
   restart(): Promise<void>;
 }
 
-/** A real nats-server (>= 2.10, with JetStream) on a free loopback port. */
-export async function startNats(): Promise<NatsServer> {
+/**
+ * A real nats-server (>= 2.10, with JetStream) on a free loopback port. `config`: the text of a
+ * configuration file beside the flags (users and permissions); a client without credentials must
+ * still be let in, as the readiness check connects without any.
+ */
+export async function startNats(o: { config?: string } = {}): Promise<NatsServer> {
   const bin = setupBinary("nats-server.sh");
   const port = await freePort();
   const store = mkdtempSync(join(tmpdir(), "pelato-nats-"));
+  const configArgs: string[] = [];
+  if (o.config) {
+    writeFileSync(join(store, "nats.conf"), o.config);
+    configArgs.push("-c", join(store, "nats.conf"));
+  }
   let child: ChildProcess;
   const start = async () => {
-    child = spawn(bin, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", store], { stdio: "ignore" });
+    child = spawn(bin, [...configArgs, "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", store], { stdio: "ignore" });
     await until("nats-server", 10_000, async () => {
       const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false });
       await nc.close();
