@@ -57,7 +57,7 @@ const QUERY_TIMEOUT_MS: &str = "QUERY_TIMEOUT_MS";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_POOL_SIZE: usize = 8;
-/// Under the sink consumer's ack wait (15 s, src/streams/sinks.ts): a statement that hangs
+/// Under the sink consumer's ack wait (30 s, src/streams/sinks.ts): a statement that hangs
 /// fails its message, which is asked for again, before JetStream redelivers it on its own.
 const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -67,6 +67,34 @@ struct Database {
     pool: Pool,
     name: Arc<str>,
     query_timeout: Duration,
+}
+
+impl Database {
+    /// `work` within the query timeout: past it, an error for the caller (the server's own
+    /// statement_timeout, set shorter, has already ended the statement).
+    async fn within<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, QueryError>>,
+    ) -> Result<T, QueryError> {
+        tokio::time::timeout(self.query_timeout, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(QueryError::Unexpected(format!(
+                    "postgres {}: query timed out after {} ms",
+                    self.name,
+                    self.query_timeout.as_millis()
+                )))
+            })
+    }
+}
+
+/// `prepare` has one kind of error: the query error's text.
+fn prepare_error(e: QueryError) -> StatementPrepareError {
+    match e {
+        QueryError::Unexpected(e) | QueryError::InvalidParams(e) | QueryError::InvalidQuery(e) => {
+            StatementPrepareError::Unexpected(e)
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -246,8 +274,7 @@ impl PostgresProvider {
         params: Vec<PgValue>,
     ) -> Result<(Vec<ResultRow>, u64), QueryError> {
         let db = self.database(cx).await?;
-        let timeout = db.query_timeout;
-        let work = async {
+        db.within(async {
             let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
             let stmt = client
                 .prepare_cached(statement)
@@ -282,15 +309,8 @@ impl PostgresProvider {
             }
             let affected = stream.rows_affected().unwrap_or(rows.len() as u64);
             Ok((rows, affected))
-        };
-        match tokio::time::timeout(timeout, work).await {
-            Ok(r) => r,
-            Err(_) => Err(QueryError::Unexpected(format!(
-                "postgres {}: query timed out after {} ms",
-                db.name,
-                timeout.as_millis()
-            ))),
-        }
+        })
+        .await
     }
 }
 
@@ -399,21 +419,15 @@ impl query::Handler<Option<Context>> for PostgresProvider {
             Ok(db) => db,
             Err(e) => return Ok(Err(e)),
         };
-        let work = async {
-            let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
-            client
-                .batch_execute(&query)
-                .await
-                .map_err(|e| query_error(&db, &e))
-        };
-        let result = match tokio::time::timeout(db.query_timeout, work).await {
-            Ok(r) => r,
-            Err(_) => Err(QueryError::Unexpected(format!(
-                "postgres {}: query timed out after {} ms",
-                db.name,
-                db.query_timeout.as_millis()
-            ))),
-        };
+        let result = db
+            .within(async {
+                let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
+                client
+                    .batch_execute(&query)
+                    .await
+                    .map_err(|e| query_error(&db, &e))
+            })
+            .await;
         if let Err(e) = &result {
             warn!(error = ?e, "query-batch failed");
         }
@@ -429,32 +443,19 @@ impl prepared::Handler<Option<Context>> for PostgresProvider {
     ) -> anyhow::Result<Result<String, StatementPrepareError>> {
         let db = match self.database(&cx).await {
             Ok(db) => db,
-            Err(
-                QueryError::Unexpected(e)
-                | QueryError::InvalidParams(e)
-                | QueryError::InvalidQuery(e),
-            ) => return Ok(Err(StatementPrepareError::Unexpected(e))),
+            Err(e) => return Ok(Err(prepare_error(e))),
         };
-        let checked = async {
-            let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
-            client
-                .prepare_cached(&statement)
-                .await
-                .map_err(|e| query_error(&db, &e))
-        };
-        match tokio::time::timeout(db.query_timeout, checked).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(
-                QueryError::Unexpected(e)
-                | QueryError::InvalidParams(e)
-                | QueryError::InvalidQuery(e),
-            )) => return Ok(Err(StatementPrepareError::Unexpected(e))),
-            Err(_) => {
-                return Ok(Err(StatementPrepareError::Unexpected(format!(
-                    "postgres {}: prepare timed out",
-                    db.name
-                ))))
-            }
+        let checked = db
+            .within(async {
+                let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
+                client
+                    .prepare_cached(&statement)
+                    .await
+                    .map_err(|e| query_error(&db, &e))
+            })
+            .await;
+        if let Err(e) = checked {
+            return Ok(Err(prepare_error(e)));
         }
         let source = cx.and_then(|cx| cx.component).unwrap_or_default();
         let token = format!(
