@@ -74,7 +74,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     const emit = (e: DaemonEvent) => (metrics.observe(e), o.emit(e));
     // The local host (and jco, which it loads) only when asked for: a lattice daemon stays small.
     const target = local
-      ? new (await import("./targets/local.js")).LocalTarget(await step((await import("./embedded.js")).startEmbedded(projectDir, config, { ...(o.limits ? { limits: o.limits } : {}), ...(o.onHostEvent ? { onEvent: o.onHostEvent } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) }), (e) => e.stop()), emit)
+      ? new (await import("./targets/local.js")).LocalTarget(await step((await import("./embedded.js")).startEmbedded(projectDir, config, { ...(o.limits ? { limits: o.limits } : {}), ...(o.onHostEvent ? { onEvent: o.onHostEvent } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) }), (e) => e.stop()), emit, config.nats.timeoutMs)
       : new LatticeTarget(await step(connectWithRetry(() => connectNats(config.nats, "pelatod-daemon"), emit), (nc) => nc.close()), config.lattice, config.nats.timeoutMs, jetStreamDomain(config));
     cleanup.push(() => target.close());
     const toolbox = new Toolbox(o.settings.buildIdleMs, { choice: o.settings.toolchain, container: o.settings.container });

@@ -1,17 +1,20 @@
 // `pelatod watch --local` with data sinks: the daemon's cycle sets up the bucket and the postgres
 // task's stream and consumer before it deploys them, warns of a missing table, and holds the sinks
-// back (their running version keeps serving) when their set-up fails.
+// back (their running version keeps serving) when their set-up fails; a postgres task removed from
+// the workflow takes its consumer with it.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { tempProject } from "../helpers/project.js";
 import { startPostgres, type Postgres } from "../helpers/postgres.js";
 import { createSinkTables, expectRows, publishRange, sinkProjectFiles, SINK_TOPICS } from "../helpers/sink-project.js";
 import { eventually } from "../helpers/until.js";
-import { spawnDaemon, type DaemonProcess } from "./helpers/daemon-process.js";
+import { sinkStreamName } from "../../src/streams/index.js";
+import { settle, spawnDaemon, type DaemonProcess } from "./helpers/daemon-process.js";
 
 const files = sinkProjectFiles();
 const project = tempProject({
@@ -48,4 +51,18 @@ test("watch deploys the sinks with what they need: rows arrive, the bucket holds
   const last = await eventually(async () => (await kv.get("last"))?.string(), "the kv task's put");
   assert.match(last, /"seq":\d+/);
   assert.ok(!d.stderr().includes(pg.password) && !JSON.stringify(d.events).includes(pg.password), "no password in the daemon's output");
+});
+
+test("a postgres task removed from the workflow: its consumer goes, with its topic's stream, which no other sink reads; the other sinks keep theirs and go on", async () => {
+  const workflow = readFileSync(join(project.dir, "workflow.yaml"), "utf8");
+  const without = workflow.replace(/ {2}- name: missing_sink\n( {4}.*\n)*/, "");
+  assert.notEqual(without, workflow);
+  const cycle = await settle(d, project.dir, { "workflow.yaml": without });
+  assert.deepEqual([cycle?.outcome, cycle?.removed], ["ok", 1]);
+  const jsm = await jetstreamManager(nc);
+  const streams = (await jsm.streams.names().next()).filter((n) => n.startsWith("PELATO_SINK_")).sort();
+  assert.deepEqual(streams, [sinkStreamName(SINK_TOPICS.keyed), sinkStreamName(SINK_TOPICS.plain)].sort());
+  assert.deepEqual((await jsm.consumers.list(sinkStreamName(SINK_TOPICS.plain)).next()).map((c) => c.name), ["plain_sink"]);
+  await publishRange(nc, SINK_TOPICS.plain, 50, 60);
+  await expectRows(pg, "plain_rows", 10, 50);
 });

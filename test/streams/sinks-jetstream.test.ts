@@ -65,3 +65,10 @@ test("a consumer that cannot be read is an error naming it; one that cannot be d
   );
   assert.deepEqual(await as(undefined, (nc) => removeSinkConsumers(nc, ["store_readings"], options)), ["PELATO_SINK_readings/store_readings", "PELATO_SINK_readings"]);
 });
+
+test("removing a sink deletes only a stream it left unread: one that has no consumer yet (being set up) stays", async () => {
+  await as(undefined, (nc) => ensureSinks(nc, plan, options));
+  await as(undefined, async (nc) => (await jetstreamManager(nc)).streams.add({ name: "PELATO_SINK_other", subjects: ["other"], retention: RetentionPolicy.Interest }));
+  assert.deepEqual(await as(undefined, (nc) => removeSinkConsumers(nc, ["store_readings"], options)), ["PELATO_SINK_readings/store_readings", "PELATO_SINK_readings"]);
+  assert.deepEqual(await as(undefined, async (nc) => (await (await jetstreamManager(nc)).streams.names().next()).sort()), ["PELATO_SINK_other"]);
+});

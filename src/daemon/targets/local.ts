@@ -2,6 +2,7 @@ import type { Embedded } from "../embedded.js";
 import type { DeployItem, DeployOutcome, DeployTarget } from "./target.js";
 import type { DaemonEvent, RunningApp } from "../types.js";
 import { processAlive } from "../../process-alive.js";
+import { removeSinkConsumers } from "../../streams/index.js";
 
 /** How often the local nats-server is checked; a dead one is started again on its port. */
 export const NATS_CHECK_MS = 1000;
@@ -17,6 +18,8 @@ export class LocalTarget implements DeployTarget {
   constructor(
     readonly embedded: Embedded,
     private readonly emit: (e: DaemonEvent) => void,
+    /** Deadline of a request to the local NATS (removing a sink's consumer). */
+    private readonly timeoutMs: number,
   ) {
     this.#timer = setInterval(() => void this.#supervise(), NATS_CHECK_MS);
     this.#timer.unref();
@@ -39,6 +42,9 @@ export class LocalTarget implements DeployTarget {
   }
 
   async remove(name: string): Promise<void> {
+    // A postgres task's consumer first (and its topic's stream, once no sink reads it): a remove
+    // that fails after it is tried again while the host still runs the task.
+    await removeSinkConsumers(this.nc, [name], { timeoutMs: this.timeoutMs });
     await this.embedded.host.remove(name);
     this.embedded.publish();
   }
