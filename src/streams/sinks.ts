@@ -156,14 +156,12 @@ export async function removeSinkConsumers(nc: NatsConnection, apps: readonly str
   for await (const info of jsm.streams.list()) {
     const stream = info.config.name;
     if (!stream.startsWith(SINK_STREAM_PREFIX)) continue;
-    let removedHere = false;
+    const before = deleted.length;
     for (const app of apps) {
-      if (!(await unlessNotFound(jsm.consumers.delete(stream, app), `consumer ${app} of ${stream}`, "delete"))) continue;
-      deleted.push(`${stream}/${app}`);
-      removedHere = true;
+      if (await unlessNotFound(jsm.consumers.delete(stream, app), `consumer ${app} of ${stream}`, "delete")) deleted.push(`${stream}/${app}`);
     }
     // Only a stream this removal left unread: another one may be between its creation and its consumer's.
-    if (removedHere && (await jsm.streams.info(stream)).state.consumer_count === 0 && (await jsm.streams.delete(stream))) deleted.push(stream);
+    if (deleted.length > before && (await jsm.streams.info(stream)).state.consumer_count === 0 && (await jsm.streams.delete(stream))) deleted.push(stream);
   }
   return deleted;
 }

@@ -264,13 +264,13 @@ test("Ctrl-C (SIGTERM) stops every site: no process, namespace or link left", as
   assert.ok(!spawnSync("ip", ["link"], { encoding: "utf8" }).stdout.includes(`pl${doc.sites[0]!.address.split(".")[2]}h`), "the host's link to the sites removed");
 });
 
-/** What a failed command said, and the end of each service's log: wadm and the hosts say why a deploy did not converge. */
 /** POSTs until the server answers (a connection closed unanswered is tried again, 250 ms apart, for 30 s); the answer must be 200. */
 async function postUntilAnswered(url: string, body: string): Promise<void> {
   const res = await eventually(() => fetch(url, { method: "POST", body, signal: AbortSignal.timeout(10_000) }).catch(() => undefined), `an answer from ${url}`, 30_000, 250);
   assert.equal(res.status, 200, await res.text());
 }
 
+/** What a failed command said, and the end of each service's log: wadm and the hosts say why a deploy did not converge. */
 function diagnose(r: { stdout: string; stderr: string }): string {
   const logs = readdirSync(doc.logs).filter((f) => f.endsWith(".log")).map((f) => `--- ${f}\n${readFileSync(join(doc.logs, f), "utf8").split("\n").slice(-15).join("\n")}`);
   return [r.stderr, r.stdout.slice(-4000), ...logs].join("\n");
