@@ -70,6 +70,11 @@ struct Database {
 }
 
 impl Database {
+    /// A pooled connection; failing to get one is the database's error, named.
+    async fn client(&self) -> Result<deadpool_postgres::Object, QueryError> {
+        self.pool.get().await.map_err(|e| pool_error(self, &e))
+    }
+
     /// `work` within the query timeout: past it, an error for the caller (the server's own
     /// statement_timeout, set shorter, has already ended the statement).
     async fn within<T>(
@@ -275,7 +280,7 @@ impl PostgresProvider {
     ) -> Result<(Vec<ResultRow>, u64), QueryError> {
         let db = self.database(cx).await?;
         db.within(async {
-            let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
+            let client = db.client().await?;
             let stmt = client
                 .prepare_cached(statement)
                 .await
@@ -421,7 +426,7 @@ impl query::Handler<Option<Context>> for PostgresProvider {
         };
         let result = db
             .within(async {
-                let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
+                let client = db.client().await?;
                 client
                     .batch_execute(&query)
                     .await
@@ -447,7 +452,7 @@ impl prepared::Handler<Option<Context>> for PostgresProvider {
         };
         let checked = db
             .within(async {
-                let client = db.pool.get().await.map_err(|e| pool_error(&db, &e))?;
+                let client = db.client().await?;
                 client
                     .prepare_cached(&statement)
                     .await
